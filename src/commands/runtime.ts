@@ -1,0 +1,97 @@
+// The composition root's shared part: config → logger → database → pool, and the way a
+// long-running command stops (signals, a deadline, exit codes).
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Database } from '../db/connect.js';
+import { migrate, pending } from '../db/migrate.js';
+import { createPool, type Pool } from '../db/pool.js';
+import { createLogger, type Logger } from '../log.js';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+/** Parses the configuration or exits 2 with the message that names the bad variable. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cronwatch: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export async function openRuntime(opts: { migrate: boolean }): Promise<Runtime> {
+  const config = configOrExit();
+  const logger = createLogger(config);
+  const database = await openDatabase(config);
+  try {
+    if (opts.migrate) {
+      const applied = await migrate(database.url);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    } else {
+      // front and back never migrate on their own (several instances would race to do it in
+      // a rolling deploy); they refuse to run against a schema they do not know.
+      const missing = await pending(database.url);
+      if (missing.length)
+        throw new Error(
+          `database schema is behind (${missing.join(', ')} not applied): run \`cronwatch migrate\` first`,
+        );
+    }
+  } catch (err) {
+    await database.stop();
+    throw err;
+  }
+  const pool = createPool(database.url, config.databasePoolMax, (err) =>
+    logger.warn({ err }, 'idle database connection failed'),
+  );
+  logger.info({ database: database.describe }, 'database ready');
+  return {
+    config,
+    logger,
+    database,
+    pool,
+    async close() {
+      await pool.end();
+      await database.stop();
+    },
+  };
+}
+
+/**
+ * Runs `stop` on the first SIGINT or SIGTERM, then exits 0 (1 if stopping failed or took
+ * longer than the deadline). A second signal exits at once.
+ */
+export function stopOnSignal(logger: Logger, deadlineMs: number, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error('stop took too long: exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
+    stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

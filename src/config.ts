@@ -1,0 +1,187 @@
+// The only reader of process.env. Every setting is parsed and checked once, at start-up,
+// so a typo in a unit file stops the process with a message instead of surfacing as an
+// odd behaviour hours later (e.g. PORT=80800 or GRACE_PERCENT=ten).
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+
+export type LogFormat = 'json' | 'pretty';
+
+export interface GracePolicy {
+  /** Grace as a percentage of the frequency (COMPAT item 10). */
+  percent: number;
+  minSeconds: number;
+  maxSeconds: number;
+}
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  databasePoolMax: number;
+  host: string | undefined;
+  port: number;
+  trustProxy: string[];
+  logLevel: string;
+  logFormat: LogFormat;
+  grace: GracePolicy;
+  shutdownTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+/** One line per setting: what the README documents, and what the error messages quote. */
+export const settings = {
+  DATABASE_URL: 'PostgreSQL URL; unset = embedded PostgreSQL under CRONWATCH_DATA_DIR',
+  CRONWATCH_DATA_DIR: 'directory of the embedded PostgreSQL (default ./.cronwatch)',
+  DATABASE_POOL_MAX: 'connections per process, 1-1000 (default 10)',
+  HOST: 'listen address (default: all interfaces)',
+  PORT: 'listen port, 0-65535 (default 8080)',
+  TRUST_PROXY: 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed',
+  LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent (default info)',
+  LOG_FORMAT: 'json or pretty (default: pretty on a terminal, json otherwise)',
+  GRACE_PERCENT: 'grace as a percentage of the frequency, 0-1000 (default 10)',
+  GRACE_MIN_SECONDS: 'smallest grace in seconds (default 60)',
+  GRACE_MAX_SECONDS: 'largest grace in seconds (default 3600)',
+  SHUTDOWN_TIMEOUT_SECONDS: 'how long a stop waits for in-flight requests (default 10)',
+  BODY_LIMIT_BYTES: 'largest accepted request body, 1024-10485760 (default 102400)',
+} as const;
+
+type Name = keyof typeof settings;
+
+function fail(name: Name, value: string, allowed: string): never {
+  throw new ConfigError(`${name}=${JSON.stringify(value)} is not valid: ${allowed}`);
+}
+
+function integer(env: Env, name: Name, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const text = raw.trim();
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    fail(name, raw, `expected a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+function oneOf<T extends string>(env: Env, name: Name, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const text = raw.trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(text))
+    fail(name, raw, `expected one of ${allowed.join(', ')}`);
+  return text as T;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    fail('DATABASE_URL', redact(raw), 'expected a URL such as postgres://user:pass@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    fail('DATABASE_URL', redact(raw), 'expected a postgres:// or postgresql:// URL');
+  }
+  return raw.trim();
+}
+
+/** Never print a password from a URL in an error message or a log line. */
+export function redact(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+// A proxy entry is an address, a CIDR, or one of proxy-addr's names.
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+function trustProxy(env: Env): string[] {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [addr, bits, extra] = entry.split('/');
+    const okAddr = proxyNames.includes(entry) || (addr !== undefined && isIP(addr) !== 0);
+    const okBits =
+      bits === undefined ||
+      (/^\d+$/.test(bits) && Number(bits) <= (isIP(addr ?? '') === 6 ? 128 : 32));
+    if (!okAddr || !okBits || extra !== undefined) {
+      fail(
+        'TRUST_PROXY',
+        raw,
+        `"${entry}" is not an IP address, a CIDR, or one of ${proxyNames.join(', ')}`,
+      );
+    }
+  }
+  return entries;
+}
+
+function host(env: Env): string | undefined {
+  const raw = env.HOST;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const text = raw.trim();
+  if (isIP(text) === 0 && !/^[a-zA-Z0-9.-]{1,253}$/.test(text)) {
+    fail('HOST', raw, 'expected an IP address or a host name');
+  }
+  return text;
+}
+
+/**
+ * Reads a `.env` file from the working directory when there is one (variables already set
+ * in the environment win), then parses every setting.
+ */
+export function loadConfig(
+  env: Env = readEnvironment(),
+  isTty = Boolean(process.stdout.isTTY),
+): Config {
+  const grace: GracePolicy = {
+    percent: integer(env, 'GRACE_PERCENT', 10, 0, 1000),
+    minSeconds: integer(env, 'GRACE_MIN_SECONDS', 60, 0, 31_536_000),
+    maxSeconds: integer(env, 'GRACE_MAX_SECONDS', 3600, 0, 31_536_000),
+  };
+  if (grace.minSeconds > grace.maxSeconds) {
+    fail(
+      'GRACE_MIN_SECONDS',
+      String(grace.minSeconds),
+      `must not exceed GRACE_MAX_SECONDS (${grace.maxSeconds})`,
+    );
+  }
+  const config: Config = {
+    databaseUrl: databaseUrl(env),
+    dataDir: path.resolve(env.CRONWATCH_DATA_DIR?.trim() || '.cronwatch'),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
+    host: host(env),
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    trustProxy: trustProxy(env),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'info',
+    ),
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty'], isTty ? 'pretty' : 'json'),
+    grace,
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600) * 1000,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 102_400, 1024, 10_485_760),
+  };
+  return Object.freeze(config);
+}
+
+function readEnvironment(): Env {
+  const file = path.resolve('.env');
+  if (existsSync(file)) {
+    // Node's own loader: values already in the environment are kept.
+    process.loadEnvFile(file);
+  }
+  return process.env;
+}

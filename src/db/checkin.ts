@@ -1,0 +1,54 @@
+// One gocron check-in is one transaction: account and check (created on first sight), the
+// ping row and the stored deadline commit together or not at all (invariants 1 and 2).
+import { ensureAccount } from './accounts.js';
+import {
+  insertSimpleCheck,
+  lockCheckByName,
+  updateSimpleCheckin,
+  type SimpleCheckin,
+  type Status,
+} from './checks.js';
+import { insertPing } from './pings.js';
+import { transaction, type Pool } from './pool.js';
+
+export interface CheckinRequest extends SimpleCheckin {
+  account: string;
+  name: string;
+  method: string;
+  userAgent: string | null;
+}
+
+export interface CheckinResult {
+  checkId: number;
+  created: boolean;
+  previous: Status | undefined;
+}
+
+export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promise<CheckinResult> {
+  return transaction(pool, async (client) => {
+    let created = false;
+    let check = await lockCheckByName(client, r.account, r.name);
+    if (!check) {
+      const accountId = await ensureAccount(client, r.account);
+      const id = await insertSimpleCheck(client, accountId, r.name, r);
+      if (id !== undefined) {
+        created = true;
+        check = { id, status: 'new' };
+      } else {
+        // Created by a concurrent check-in that has committed by now: lock and update it.
+        check = await lockCheckByName(client, r.account, r.name);
+        if (!check) throw new Error(`check ${r.account}/${r.name} vanished during check-in`);
+      }
+    }
+    if (!created) await updateSimpleCheckin(client, check.id, r);
+    await insertPing(client, {
+      checkId: check.id,
+      at: r.at,
+      kind: 'success',
+      address: r.address,
+      method: r.method,
+      userAgent: r.userAgent,
+    });
+    return { checkId: check.id, created, previous: created ? undefined : check.status };
+  });
+}

@@ -1,0 +1,30 @@
+import { redact } from '../config.js';
+import { openEmbedded } from './embedded.js';
+
+export interface Database {
+  url: string;
+  /** Where the data lives, for log lines (never the password). */
+  describe: string;
+  /** Stops the embedded server when this process started it; otherwise nothing. */
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set, else the embedded server of dataDir (found running, or started). */
+export async function openDatabase(opts: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<Database> {
+  if (opts.databaseUrl) {
+    return {
+      url: opts.databaseUrl,
+      describe: redact(opts.databaseUrl),
+      stop: async () => undefined,
+    };
+  }
+  const server = await openEmbedded(opts.dataDir);
+  return {
+    url: server.url,
+    describe: `embedded PostgreSQL in ${opts.dataDir}${server.owned ? '' : ' (already running)'}`,
+    stop: server.stop,
+  };
+}

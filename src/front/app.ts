@@ -1,0 +1,48 @@
+// The front's request handler. It never listens: tests call it in-process with supertest,
+// and the front command hands it to an http.Server.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { FrontDeps } from './deps.js';
+import { errorHandler, notFound } from './errors.js';
+import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
+import { health } from './health.js';
+import { home } from './home.js';
+import { sendText } from './http.js';
+
+export type { FrontDeps };
+
+export function createExpressApp(deps: FrontDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
+  app.get('/', home);
+  app.get(['/healthcheck', '/healthz'], health(deps));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+/** The whole front: the ping routes on node:http first, express for everything else. */
+export function createApp(deps: FrontDeps): RequestListener {
+  const app = createExpressApp(deps);
+  const log = pinoHttp({ logger: deps.logger, quietReqLogger: true });
+  return (req: IncomingMessage, res: ServerResponse) => {
+    log(req, res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendText(res, 400, 'malformed request URL');
+    }
+    if (isGocronCheckin(req, url)) {
+      handleGocronCheckin(deps, req, res, url).catch((err: unknown) => {
+        req.log.error({ err }, 'check-in failed');
+        if (!res.headersSent) sendText(res, 500, 'internal error');
+        else res.end();
+      });
+      return;
+    }
+    app(req, res);
+  };
+}

@@ -1,0 +1,13 @@
+import type { Config } from '../config.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import type { AddressOf } from './address.js';
+
+/** What the front needs from the outside world; tests pass their own clock and pool. */
+export interface FrontDeps {
+  pool: Pool;
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  addressOf: AddressOf;
+}
