@@ -3,6 +3,7 @@
 // odd behaviour hours later (e.g. PORT=80800 or GRACE_PERCENT=ten).
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export type LogFormat = 'json' | 'pretty';
@@ -26,6 +27,26 @@ export interface Config {
   grace: GracePolicy;
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
+  publicUrl: string | undefined;
+  smtp: { url: string; from: string } | undefined;
+  slack: { webhookUrl: string; channel: string | undefined } | undefined;
+  back: BackConfig;
+}
+
+export interface BackConfig {
+  sweepBatch: number;
+  /** Upper bound on how long the back sleeps between looks at the earliest deadline. */
+  maxSleepMs: number;
+  dispatchConcurrency: number;
+  dispatchTimeoutMs: number;
+  /** How long a claimed notification stays invisible to other back instances. */
+  dispatchLeaseMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  heartbeatMs: number;
+  /** /healthz reports the back as missing when no instance was seen for this long. */
+  staleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +68,22 @@ export const settings = {
   GRACE_MAX_SECONDS: 'largest grace in seconds (default 3600)',
   SHUTDOWN_TIMEOUT_SECONDS: 'how long a stop waits for in-flight requests (default 10)',
   BODY_LIMIT_BYTES: 'largest accepted request body, 1024-10485760 (default 102400)',
+  PUBLIC_URL:
+    'the address people reach cronwatch at, for links in alerts (e.g. https://cron.example.com)',
+  SMTP_URL: 'SMTP server for email alerts: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465',
+  SMTP_FROM: 'sender of email alerts (default cronwatch@<host name>)',
+  SLACK_WEBHOOK_URL: 'Slack incoming-webhook URL that gets every alert (as gocron slackhookurl)',
+  SLACK_CHANNEL: 'Slack channel for SLACK_WEBHOOK_URL (as gocron slackchannel)',
+  SWEEP_BATCH_SIZE: 'overdue checks claimed per sweep transaction, 1-10000 (default 500)',
+  BACK_MAX_SLEEP_SECONDS: 'longest sleep of the back between looks at deadlines, 1-60 (default 5)',
+  DISPATCH_CONCURRENCY: 'deliveries in flight per back instance, 1-1000 (default 32)',
+  DISPATCH_TIMEOUT_SECONDS: 'time limit of one delivery attempt, 1-300 (default 10)',
+  DISPATCH_LEASE_SECONDS:
+    'how long a claimed notification is hidden from other instances (default 60)',
+  DISPATCH_MAX_ATTEMPTS: 'delivery attempts before a notification is dead, 1-100 (default 10)',
+  RETRY_BASE_SECONDS: 'first retry delay, doubled each attempt, with jitter (default 30)',
+  RETRY_MAX_SECONDS: 'longest retry delay (default 3600)',
+  BACK_STALE_SECONDS: '/healthz fails when no back instance was seen for this long (default 60)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -173,8 +210,67 @@ export function loadConfig(
     grace,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600) * 1000,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 102_400, 1024, 10_485_760),
+    publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, ''),
+    smtp: smtp(env),
+    slack: slack(env),
+    back: backConfig(env),
   };
   return Object.freeze(config);
+}
+
+function optionalUrl(env: Env, name: Name, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    fail(name, redact(raw), `expected a URL (${protocols.join(' or ')})`);
+  }
+  if (!protocols.includes(url.protocol.slice(0, -1)))
+    fail(name, redact(raw), `expected a ${protocols.join(' or ')} URL`);
+  return raw.trim();
+}
+
+function text(env: Env, name: Name): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function smtp(env: Env): Config['smtp'] {
+  const url = optionalUrl(env, 'SMTP_URL', ['smtp', 'smtps']);
+  if (!url) return undefined;
+  const from = text(env, 'SMTP_FROM') ?? `cronwatch@${os.hostname()}`;
+  return { url, from };
+}
+
+function slack(env: Env): Config['slack'] {
+  const webhookUrl = optionalUrl(env, 'SLACK_WEBHOOK_URL', ['https', 'http']);
+  return webhookUrl ? { webhookUrl, channel: text(env, 'SLACK_CHANNEL') } : undefined;
+}
+
+function backConfig(env: Env): BackConfig {
+  const back: BackConfig = {
+    sweepBatch: integer(env, 'SWEEP_BATCH_SIZE', 500, 1, 10_000),
+    maxSleepMs: integer(env, 'BACK_MAX_SLEEP_SECONDS', 5, 1, 60) * 1000,
+    dispatchConcurrency: integer(env, 'DISPATCH_CONCURRENCY', 32, 1, 1000),
+    dispatchTimeoutMs: integer(env, 'DISPATCH_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+    dispatchLeaseMs: integer(env, 'DISPATCH_LEASE_SECONDS', 60, 2, 3600) * 1000,
+    maxAttempts: integer(env, 'DISPATCH_MAX_ATTEMPTS', 10, 1, 100),
+    retryBaseMs: integer(env, 'RETRY_BASE_SECONDS', 30, 1, 86_400) * 1000,
+    retryMaxMs: integer(env, 'RETRY_MAX_SECONDS', 3600, 1, 604_800) * 1000,
+    heartbeatMs: 10_000,
+    staleMs: integer(env, 'BACK_STALE_SECONDS', 60, 15, 86_400) * 1000,
+  };
+  // A lease shorter than an attempt would let a second instance send while the first still is.
+  if (back.dispatchLeaseMs <= back.dispatchTimeoutMs) {
+    fail(
+      'DISPATCH_LEASE_SECONDS',
+      String(back.dispatchLeaseMs / 1000),
+      `must exceed DISPATCH_TIMEOUT_SECONDS (${back.dispatchTimeoutMs / 1000})`,
+    );
+  }
+  return back;
 }
 
 function readEnvironment(): Env {

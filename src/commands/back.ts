@@ -1,11 +1,44 @@
+import type { BackDeps } from '../back/deps.js';
+import { startHeartbeat } from '../back/heartbeat.js';
+import { startDispatcher, startSweeper } from '../back/loops.js';
+import { listen } from '../db/listen.js';
+import { NOTIFY_CHANNEL } from '../db/notifications.js';
+import { createTransports } from '../notify/transports.js';
 import type { Runtime } from './runtime.js';
 
 export interface Back {
   stop(): Promise<void>;
 }
 
-/** The back role: sweep and dispatch loops (issue #3). Nothing to run yet. */
+/** The back role: heartbeat, sweeper, dispatcher, woken by NOTIFY from any process. */
 export async function startBack(rt: Runtime): Promise<Back> {
-  rt.logger.info('back role started (no sweeper yet)');
-  return { stop: async () => undefined };
+  const transports = createTransports(rt.config);
+  const deps: BackDeps = {
+    pool: rt.pool,
+    config: rt.config,
+    logger: rt.logger.child({ role: 'back' }),
+    transports,
+    clock: () => new Date(),
+    random: Math.random,
+  };
+  if (!rt.config.smtp) deps.logger.warn('SMTP_URL is not set: email alerts will be marked dead');
+  const heartbeat = await startHeartbeat(deps);
+  const dispatcher = startDispatcher(deps);
+  const sweeper = startSweeper(deps, () => dispatcher.wake());
+  const listener = listen(
+    rt.database.url,
+    NOTIFY_CHANNEL,
+    () => dispatcher.wake(),
+    (err) => deps.logger.warn({ err }, 'LISTEN connection failed; reconnecting'),
+  );
+  deps.logger.info('back role started');
+  return {
+    async stop() {
+      await listener.close();
+      await sweeper.stop();
+      await dispatcher.stop();
+      await heartbeat.stop();
+      for (const t of Object.values(transports)) t.close?.();
+    },
+  };
 }

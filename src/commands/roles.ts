@@ -14,8 +14,9 @@ export interface Roles {
 export async function runRoles(roles: Roles): Promise<void> {
   const rt = await openRuntime({ migrate: roles.front && roles.back });
   try {
-    const front = roles.front ? await startFront(rt) : undefined;
+    // Back first: its heartbeat is written before /healthz can be asked about it.
     const back = roles.back ? await startBack(rt) : undefined;
+    const front = roles.front ? await startFront(rt) : undefined;
     stopOnSignal(rt.logger, rt.config.shutdownTimeoutMs + 5000, async () => {
       await Promise.all([front?.close(), back?.stop()]);
       await rt.close();

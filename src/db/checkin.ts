@@ -8,6 +8,7 @@ import {
   type SimpleCheckin,
   type Status,
 } from './checks.js';
+import { recordChanges } from './alerts.js';
 import { insertPing } from './pings.js';
 import { transaction, type Pool } from './pool.js';
 
@@ -16,6 +17,8 @@ export interface CheckinRequest extends SimpleCheckin {
   name: string;
   method: string;
   userAgent: string | null;
+  /** Whether the global Slack webhook is configured (it gets every alert). */
+  globalSlack: boolean;
 }
 
 export interface CheckinResult {
@@ -30,10 +33,10 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
     let check = await lockCheckByName(client, r.account, r.name);
     if (!check) {
       const accountId = await ensureAccount(client, r.account);
-      const id = await insertSimpleCheck(client, accountId, r.name, r);
-      if (id !== undefined) {
+      const inserted = await insertSimpleCheck(client, accountId, r.name, r);
+      if (inserted !== undefined) {
         created = true;
-        check = { id, status: 'new' };
+        check = { ...inserted, status: 'new' };
       } else {
         // Created by a concurrent check-in that has committed by now: lock and update it.
         check = await lockCheckByName(client, r.account, r.name);
@@ -49,6 +52,26 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
       method: r.method,
       userAgent: r.userAgent,
     });
+    // Recovery is written by the check-in that ends the miss, in its own transaction: a
+    // crash between the status change and the alert cannot lose the "back online" alert
+    // (gocron never sent it when its first try failed).
+    if (check.status === 'down') {
+      await recordChanges(
+        client,
+        [
+          {
+            check: { id: check.id, uuid: check.uuid, name: r.name, account: r.account },
+            from: 'down',
+            to: 'up',
+            reason: 'checked in',
+            lastPingAt: r.at,
+            expectedAt: r.deadline,
+          },
+        ],
+        r.at,
+        r.globalSlack,
+      );
+    }
     return { checkId: check.id, created, previous: created ? undefined : check.status };
   });
 }

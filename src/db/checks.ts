@@ -4,6 +4,7 @@ export type Status = 'new' | 'up' | 'late' | 'down' | 'paused';
 
 export interface LockedCheck {
   id: number;
+  uuid: string;
   status: Status;
 }
 
@@ -18,7 +19,7 @@ export async function lockCheckByName(
   name: string,
 ): Promise<LockedCheck | undefined> {
   const { rows } = await db.query<LockedCheck>(
-    `SELECT c.id, c.status
+    `SELECT c.id, c.uuid, c.status
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE a.name = $1 AND c.name = $2
         FOR UPDATE OF c`,
@@ -43,16 +44,16 @@ export async function insertSimpleCheck(
   accountId: number,
   name: string,
   c: SimpleCheckin,
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ id: number }>(
+): Promise<{ id: number; uuid: string } | undefined> {
+  const { rows } = await db.query<{ id: number; uuid: string }>(
     `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
                          last_ping_at, next_deadline, created_at, updated_at)
      VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8)
      ON CONFLICT (account_id, name) DO NOTHING
-     RETURNING id`,
+     RETURNING id, uuid`,
     [accountId, name, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
   );
-  return rows[0]?.id;
+  return rows[0];
 }
 
 /** A gocron check-in on an existing check: every field of the request is upserted. */
@@ -68,4 +69,54 @@ export async function updateSimpleCheckin(
       WHERE id = $1`,
     [id, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
   );
+}
+
+export interface DueCheck {
+  id: number;
+  uuid: string;
+  name: string;
+  account: string;
+  status: Status;
+  lastPingAt: Date | null;
+  deadline: Date;
+}
+
+/**
+ * Claims up to `limit` checks whose stored deadline has passed, through the partial index
+ * checks_due (invariant 2). SKIP LOCKED lets several back instances sweep side by side, and
+ * a check being checked in right now is left to that check-in.
+ */
+export async function claimDueChecks(db: Queryable, now: Date, limit: number): Promise<DueCheck[]> {
+  const { rows } = await db.query<DueCheck>(
+    `SELECT c.id, c.uuid, c.name, a.name AS account, c.status,
+            c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline
+       FROM checks c JOIN accounts a ON a.id = c.account_id
+      WHERE c.next_deadline <= $1
+      ORDER BY c.next_deadline
+      LIMIT $2
+        FOR UPDATE OF c SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows;
+}
+
+/** Down, and out of the due index until the next check-in stores a new deadline. */
+export async function markDown(db: Queryable, ids: number[], now: Date): Promise<void> {
+  await db.query(
+    `UPDATE checks SET status = 'down', next_deadline = NULL, updated_at = $2 WHERE id = ANY($1::bigint[])`,
+    [ids, now],
+  );
+}
+
+/** A check the sweeper cannot evaluate is looked at again later instead of crash-looping it. */
+export async function pushDeadline(db: Queryable, id: number, until: Date): Promise<void> {
+  await db.query(`UPDATE checks SET next_deadline = $2 WHERE id = $1`, [id, until]);
+}
+
+/** The earliest stored deadline: an index-only min() over checks_due. */
+export async function earliestDeadline(db: Queryable): Promise<Date | undefined> {
+  const { rows } = await db.query<{ at: Date | null }>(
+    `SELECT min(next_deadline) AS at FROM checks WHERE next_deadline IS NOT NULL`,
+  );
+  return rows[0]?.at ?? undefined;
 }

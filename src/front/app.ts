@@ -6,7 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { FrontDeps } from './deps.js';
 import { errorHandler, notFound } from './errors.js';
 import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
-import { health } from './health.js';
+import { healthcheck, healthz } from './health.js';
 import { home } from './home.js';
 import { sendText } from './http.js';
 
@@ -17,7 +17,8 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
   app.get('/', home);
-  app.get(['/healthcheck', '/healthz'], health(deps));
+  app.get('/healthcheck', healthcheck(deps));
+  app.get('/healthz', healthz(deps));
   app.use(notFound);
   app.use(errorHandler);
   return app;

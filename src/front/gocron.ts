@@ -38,6 +38,7 @@ export async function handleGocronCheckin(
     deadline: nextDeadline(now, input.checkin.frequency, grace),
     method: req.method ?? 'GET',
     userAgent: truncate(req.headers['user-agent']),
+    globalSlack: deps.config.slack !== undefined,
   });
   // COMPAT 3: 201 with an empty body.
   res.writeHead(201, { 'Content-Length': '0' });

@@ -1,0 +1,118 @@
+import type { AlertEvent } from '../domain/alert.js';
+import type { Queryable } from './pool.js';
+
+/** The channel PostgreSQL NOTIFY wakes dispatchers on, in every back instance. */
+export const NOTIFY_CHANNEL = 'cronwatch_notifications';
+
+export type TransportKind = 'email' | 'slack' | 'webhook';
+
+/**
+ * One notification per channel of each flip's check, in one statement: the check's linked
+ * channels, the job's own email address, and the global Slack webhook when configured.
+ * Runs inside the flip's transaction (the outbox, invariant 4); NOTIFY is delivered on commit.
+ */
+export async function insertNotifications(
+  db: Queryable,
+  events: AlertEvent[],
+  at: Date,
+  globalSlack: boolean,
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `WITH e AS (
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::jsonb[]) AS t(flip_id, check_id, payload)
+     )
+     INSERT INTO notifications (flip_id, channel_id, transport, target, payload, next_attempt_at, created_at)
+     SELECT e.flip_id, ch.id, ch.kind, ch.config, e.payload, $4::timestamptz, $4::timestamptz
+       FROM e JOIN check_channels cc ON cc.check_id = e.check_id JOIN channels ch ON ch.id = cc.channel_id
+     UNION ALL
+     SELECT e.flip_id, NULL, 'email', jsonb_build_object('to', c.email), e.payload, $4::timestamptz, $4::timestamptz
+       FROM e JOIN checks c ON c.id = e.check_id
+      WHERE coalesce(c.email, '') <> ''
+     UNION ALL
+     SELECT e.flip_id, NULL, 'slack', '{"global": true}'::jsonb, e.payload, $4::timestamptz, $4::timestamptz
+       FROM e WHERE $5::boolean`,
+    [
+      events.map((e) => e.flipId),
+      events.map((e) => e.check.id),
+      events.map((e) => JSON.stringify(e)),
+      at,
+      globalSlack,
+    ],
+  );
+  await db.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
+  return rowCount ?? 0;
+}
+
+export interface Claimed {
+  id: string;
+  transport: TransportKind;
+  target: Record<string, unknown>;
+  payload: AlertEvent;
+  /** This attempt's number (1 = first). */
+  attempts: number;
+}
+
+/**
+ * Claims due notifications for one attempt. The claim commits at once and hides them for
+ * the lease: a back that dies mid-delivery loses nothing, another instance retries after the
+ * lease. The attempt counter is the claim's fencing token (see finish*).
+ */
+export async function claimNotifications(
+  db: Queryable,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+): Promise<Claimed[]> {
+  const { rows } = await db.query<Claimed>(
+    `UPDATE notifications n
+        SET attempts = n.attempts + 1,
+            next_attempt_at = $1::timestamptz + make_interval(secs => $3::double precision / 1000)
+      WHERE n.id IN (
+              SELECT id FROM notifications
+               WHERE state = 'pending' AND next_attempt_at <= $1
+               ORDER BY next_attempt_at
+               LIMIT $2
+                 FOR UPDATE SKIP LOCKED)
+      RETURNING n.id, n.transport, n.target, n.payload, n.attempts`,
+    [now, limit, leaseMs],
+  );
+  return rows;
+}
+
+// Each finish* matches on the attempt it claimed: if this instance was so slow that the lease
+// ran out and another instance claimed the row again, the stale result is dropped.
+
+export async function finishSent(db: Queryable, c: Claimed, now: Date): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET state = 'sent', sent_at = $3, last_error = NULL WHERE id = $1 AND attempts = $2`,
+    [c.id, c.attempts, now],
+  );
+}
+
+export async function finishRetry(
+  db: Queryable,
+  c: Claimed,
+  nextAt: Date,
+  error: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET next_attempt_at = $3, last_error = $4 WHERE id = $1 AND attempts = $2 AND state = 'pending'`,
+    [c.id, c.attempts, nextAt, error],
+  );
+}
+
+export async function finishDead(db: Queryable, c: Claimed, error: string): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET state = 'dead', last_error = $3 WHERE id = $1 AND attempts = $2 AND state = 'pending'`,
+    [c.id, c.attempts, error],
+  );
+}
+
+/** When the next pending notification falls due, if any. */
+export async function nextNotificationDue(db: Queryable): Promise<Date | undefined> {
+  const { rows } = await db.query<{ at: Date | null }>(
+    `SELECT min(next_attempt_at) AS at FROM notifications WHERE state = 'pending'`,
+  );
+  return rows[0]?.at ?? undefined;
+}

@@ -1,0 +1,54 @@
+// What an alert says. COMPAT item 12: the first lines are gocron's texts, which people grep
+// for; cronwatch adds the last check-in and the expected time below them.
+
+export type AlertKind = 'down' | 'up';
+
+/** Stored with each notification when its flip is written (the outbox payload). */
+export interface AlertEvent {
+  kind: AlertKind;
+  check: { id: number; uuid: string; name: string; account: string };
+  flipId: number;
+  /** When the flip was recorded (ISO 8601). */
+  at: string;
+  lastPingAt: string | null;
+  /** For a down alert, the deadline that passed; for an up alert, the next one. */
+  expectedAt: string | null;
+  /** Jobs behind a gateway that missed too (gocron site=1), listed in the gateway's alert. */
+  behind?: string[];
+}
+
+export interface AlertText {
+  subject: string;
+  body: string;
+}
+
+export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
+  const { name, account } = e.check;
+  const lines: string[] = [];
+  let subject: string;
+  if (e.kind === 'down') {
+    subject = `${name}: ${account} failed to check in`;
+    lines.push(`The cronjob ${name} for account ${account} has not checked in on time`);
+    lines.push('');
+    lines.push(`Last check-in: ${e.lastPingAt ?? 'never'}`);
+    if (e.expectedAt) lines.push(`Expected by:   ${e.expectedAt}`);
+  } else {
+    subject = `${name}: ${account} is back online`;
+    lines.push(`The cronjob ${name} for account ${account} is back online`);
+    lines.push('');
+    lines.push(`Checked in at: ${e.lastPingAt ?? e.at}`);
+    if (e.expectedAt) lines.push(`Next expected: ${e.expectedAt}`);
+  }
+  if (e.behind?.length) {
+    lines.push('');
+    lines.push(
+      `Gateway ${name} down; ${e.behind.length} job${e.behind.length === 1 ? '' : 's'} behind it ha${e.behind.length === 1 ? 's' : 've'} also missed:`,
+    );
+    for (const job of e.behind) lines.push(`  - ${job}`);
+  }
+  if (publicUrl) {
+    lines.push('');
+    lines.push(`${publicUrl}/checks/${e.check.uuid}`);
+  }
+  return { subject, body: lines.join('\n') };
+}
