@@ -4,13 +4,15 @@
 // status change one step, so a miss is alerted once however many instances run.
 import { recordChanges, type StatusChange } from '../db/alerts.js';
 import { claimDueChecks, markDown, pushDeadline, type DueCheck } from '../db/checks.js';
+import { downGateways, jobsDownBehind, markSuppressed } from '../db/gateways.js';
+import { suppressedBehind } from '../domain/gateway.js';
 import { transaction, type Client } from '../db/pool.js';
 import type { BackDeps } from './deps.js';
 
 export interface SweepResult {
   /** Checks claimed (due) in this pass. */
   claimed: number;
-  /** Checks turned down (each with its flip and notifications). */
+  /** Checks turned down (each with its flip, and notifications unless held back by a gateway). */
   down: number;
   /** Checks that could not be evaluated and were pushed an hour ahead. */
   skipped: number;
@@ -24,18 +26,31 @@ async function markMissed(
   due: DueCheck[],
   now: Date,
 ): Promise<void> {
+  const jobs = due.filter((c) => !c.site && c.address !== null);
+  const gateways = await downGateways(
+    client,
+    jobs.map((c) => c.accountId),
+    jobs.map((c) => c.address!),
+  );
+  const held = suppressedBehind(due, gateways);
   await markDown(
     client,
     due.map((c) => c.id),
     now,
   );
+  if (held.size) await markSuppressed(client, [...held.keys()], [...held.values()]);
+  // A gateway's own alert lists the jobs down behind it, this batch's included.
+  const behind = new Map<number, string[]>();
+  for (const c of due) if (c.site) behind.set(c.id, await jobsDownBehind(client, c.id));
   const changes: StatusChange[] = due.map((c) => ({
     check: { id: c.id, uuid: c.uuid, name: c.name, account: c.account },
     from: c.status,
     to: 'down',
-    reason: 'no check-in before the deadline',
+    reason: held.has(c.id) ? 'missed behind a down gateway' : 'no check-in before the deadline',
     lastPingAt: c.lastPingAt,
     expectedAt: c.deadline,
+    behind: behind.get(c.id),
+    silent: held.has(c.id),
   }));
   await recordChanges(client, changes, now, deps.config.slack !== undefined);
 }

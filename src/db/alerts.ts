@@ -14,6 +14,8 @@ export interface StatusChange {
   lastPingAt: Date | null;
   expectedAt: Date | null;
   behind?: string[];
+  /** Record the flip but send nothing (a job held back behind its down gateway). */
+  silent?: boolean;
 }
 
 /** Writes one flip per change and its notifications; returns the events written. */
@@ -37,6 +39,11 @@ export async function recordChanges(
     expectedAt: c.expectedAt?.toISOString() ?? null,
     ...(c.behind?.length ? { behind: c.behind } : {}),
   }));
-  await insertNotifications(db, events, at, globalSlack);
+  await insertNotifications(
+    db,
+    events.filter((_, i) => !changes[i]!.silent),
+    at,
+    globalSlack,
+  );
   return events;
 }

@@ -9,6 +9,8 @@ import {
   type Status,
 } from './checks.js';
 import { recordChanges } from './alerts.js';
+import { clearSuppression, releaseHeldBack } from './gateways.js';
+import { insertNotifications } from './notifications.js';
 import { insertPing } from './pings.js';
 import { transaction, type Pool } from './pool.js';
 
@@ -56,6 +58,7 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
     // crash between the status change and the alert cannot lose the "back online" alert
     // (gocron never sent it when its first try failed).
     if (check.status === 'down') {
+      const wasHeldBack = await clearSuppression(client, check.id);
       await recordChanges(
         client,
         [
@@ -66,8 +69,26 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
             reason: 'checked in',
             lastPingAt: r.at,
             expectedAt: r.deadline,
+            // Its miss was never alerted (its gateway was down): a lone "back online" would
+            // only puzzle.
+            silent: wasHeldBack,
           },
         ],
+        r.at,
+        r.globalSlack,
+      );
+      // A gateway is back: the jobs it held back that are still missing alert now (COMPAT 7).
+      const released = await releaseHeldBack(client, check.id);
+      await insertNotifications(
+        client,
+        released.map((j) => ({
+          kind: 'down',
+          check: { id: j.id, uuid: j.uuid, name: j.name, account: j.account },
+          flipId: j.flipId,
+          at: r.at.toISOString(),
+          lastPingAt: j.lastPingAt?.toISOString() ?? null,
+          expectedAt: j.flipAt.toISOString(),
+        })),
         r.at,
         r.globalSlack,
       );

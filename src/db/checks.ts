@@ -75,8 +75,11 @@ export interface DueCheck {
   id: number;
   uuid: string;
   name: string;
+  accountId: number;
   account: string;
   status: Status;
+  site: boolean;
+  address: string | null;
   lastPingAt: Date | null;
   deadline: Date;
 }
@@ -88,8 +91,8 @@ export interface DueCheck {
  */
 export async function claimDueChecks(db: Queryable, now: Date, limit: number): Promise<DueCheck[]> {
   const { rows } = await db.query<DueCheck>(
-    `SELECT c.id, c.uuid, c.name, a.name AS account, c.status,
-            c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline
+    `SELECT c.id, c.uuid, c.name, c.account_id AS "accountId", a.name AS account, c.status,
+            c.site, c.last_address AS address, c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE c.next_deadline <= $1
       ORDER BY c.next_deadline

@@ -22,6 +22,8 @@ export interface AlertText {
   body: string;
 }
 
+const MAX_LISTED = 50;
+
 export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   const { name, account } = e.check;
   const lines: string[] = [];
@@ -44,7 +46,9 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
     lines.push(
       `Gateway ${name} down; ${e.behind.length} job${e.behind.length === 1 ? '' : 's'} behind it ha${e.behind.length === 1 ? 's' : 've'} also missed:`,
     );
-    for (const job of e.behind) lines.push(`  - ${job}`);
+    // A long list would bury the message; the count above is the news.
+    for (const job of e.behind.slice(0, MAX_LISTED)) lines.push(`  - ${job}`);
+    if (e.behind.length > MAX_LISTED) lines.push(`  … and ${e.behind.length - MAX_LISTED} more`);
   }
   if (publicUrl) {
     lines.push('');
