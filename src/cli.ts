@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { migrateCommand } from './commands/migrate.js';
 import { runRoles } from './commands/roles.js';
+import { summaryCommand } from './commands/summary.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -28,11 +29,25 @@ program
   .action(() => runRoles({ front: false, back: true }));
 
 program
+  .command('summary')
+  .description('print the jobs that are missed now')
+  .option('--account <name>', 'only this account')
+  .option('--json', 'JSON for scripts (same as --format json)')
+  .option('--format <format>', 'table, json or gocron (gocron summary text, byte for byte)')
+  .option('--send', 'also post it to the global channels (SLACK_WEBHOOK_URL, SUMMARY_EMAIL)')
+  .option('--verbose', "gocron's spelling of --send")
+  .action(summaryCommand);
+
+program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(migrateCommand);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+// gocron's crontab lines say `gocron-back --summary [--verbose]`: accept the same shape.
+const argv = process.argv.slice(2);
+if (argv[0] === '--summary') argv[0] = 'summary';
+
+program.parseAsync(argv, { from: 'user' }).catch((err: unknown) => {
   process.stderr.write(`cronwatch: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { validate as validateCron } from 'node-cron';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -31,6 +32,15 @@ export interface Config {
   smtp: { url: string; from: string } | undefined;
   slack: { webhookUrl: string; channel: string | undefined } | undefined;
   back: BackConfig;
+  summary: SummaryConfig;
+}
+
+export interface SummaryConfig {
+  /** node-cron expression of the weekly report; undefined = off. */
+  cron: string | undefined;
+  timezone: string;
+  /** Addresses the summary is emailed to (with --send and the weekly report). */
+  emails: string[];
 }
 
 export interface BackConfig {
@@ -84,6 +94,10 @@ export const settings = {
   RETRY_BASE_SECONDS: 'first retry delay, doubled each attempt, with jitter (default 30)',
   RETRY_MAX_SECONDS: 'longest retry delay (default 3600)',
   BACK_STALE_SECONDS: '/healthz fails when no back instance was seen for this long (default 60)',
+  SUMMARY_CRON:
+    'when the back sends the weekly report, cron syntax (default "0 9 * * 1"; empty = never)',
+  SUMMARY_TZ: 'IANA time zone of SUMMARY_CRON (default UTC)',
+  SUMMARY_EMAIL: 'comma-separated addresses that get the summary and weekly report by email',
 } as const;
 
 type Name = keyof typeof settings;
@@ -214,6 +228,7 @@ export function loadConfig(
     smtp: smtp(env),
     slack: slack(env),
     back: backConfig(env),
+    summary: summaryConfig(env),
   };
   return Object.freeze(config);
 }
@@ -247,6 +262,33 @@ function smtp(env: Env): Config['smtp'] {
 function slack(env: Env): Config['slack'] {
   const webhookUrl = optionalUrl(env, 'SLACK_WEBHOOK_URL', ['https', 'http']);
   return webhookUrl ? { webhookUrl, channel: text(env, 'SLACK_CHANNEL') } : undefined;
+}
+
+function summaryConfig(env: Env): SummaryConfig {
+  // Unset means the default schedule; set to empty means no weekly report.
+  const raw = env.SUMMARY_CRON;
+  const cron = raw === undefined ? '0 9 * * 1' : raw.trim() || undefined;
+  if (cron !== undefined && !validateCron(cron)) {
+    fail(
+      'SUMMARY_CRON',
+      raw ?? '',
+      'expected a cron expression such as "0 9 * * 1", or empty for no report',
+    );
+  }
+  const timezone = text(env, 'SUMMARY_TZ') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    fail('SUMMARY_TZ', timezone, 'expected an IANA time zone such as Europe/Berlin');
+  }
+  const emails = (text(env, 'SUMMARY_EMAIL') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of emails)
+    if (!/^[^\s@]+@[^\s@]+$/.test(e))
+      fail('SUMMARY_EMAIL', e, 'expected email addresses separated by commas');
+  return { cron, timezone, emails };
 }
 
 function backConfig(env: Env): BackConfig {

@@ -7,9 +7,13 @@ import type { Loop } from './loops.js';
 const DAY_MS = 86_400_000;
 
 /** Records this instance as alive every few seconds, so /healthz can tell when no back runs. */
-export async function startHeartbeat(deps: BackDeps): Promise<Loop> {
+export function instanceId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+export async function startHeartbeat(deps: BackDeps, id: string): Promise<Loop> {
   const instance = {
-    id: `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    id,
     hostname: os.hostname(),
     pid: process.pid,
     startedAt: deps.clock(),

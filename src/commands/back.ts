@@ -1,5 +1,6 @@
 import type { BackDeps } from '../back/deps.js';
-import { startHeartbeat } from '../back/heartbeat.js';
+import { instanceId, startHeartbeat } from '../back/heartbeat.js';
+import { scheduleWeeklyReport } from '../back/summary.js';
 import { startDispatcher, startSweeper } from '../back/loops.js';
 import { listen } from '../db/listen.js';
 import { NOTIFY_CHANNEL } from '../db/notifications.js';
@@ -22,7 +23,9 @@ export async function startBack(rt: Runtime): Promise<Back> {
     random: Math.random,
   };
   if (!rt.config.smtp) deps.logger.warn('SMTP_URL is not set: email alerts will be marked dead');
-  const heartbeat = await startHeartbeat(deps);
+  const instance = instanceId();
+  const heartbeat = await startHeartbeat(deps, instance);
+  const weekly = scheduleWeeklyReport(deps, instance);
   const dispatcher = startDispatcher(deps);
   const sweeper = startSweeper(deps, () => dispatcher.wake());
   const listener = listen(
@@ -34,6 +37,7 @@ export async function startBack(rt: Runtime): Promise<Back> {
   deps.logger.info('back role started');
   return {
     async stop() {
+      await weekly?.stop();
       await listener.close();
       await sweeper.stop();
       await dispatcher.stop();

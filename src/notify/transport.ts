@@ -4,7 +4,8 @@ export interface Delivery {
   /** The notification's stable id: receivers drop a second delivery with the same id. */
   id: string;
   target: Record<string, unknown>;
-  event: AlertEvent;
+  /** The alert behind this delivery; absent for summaries, which are text only. */
+  event?: AlertEvent;
   text: AlertText;
 }
 

@@ -10,6 +10,7 @@ export function webhookTransport(): Transport {
     async send(d: Delivery, timeoutMs: number) {
       const url = d.target.url;
       if (typeof url !== 'string') throw new DeliveryError('webhook channel has no url', true);
+      if (!d.event) throw new DeliveryError('webhooks carry alerts only', true);
       const body = JSON.stringify({
         id: d.id,
         event: d.event.kind,
