@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runRoles } from './commands/roles.js';
 import { summaryCommand } from './commands/summary.js';
@@ -37,6 +38,14 @@ program
   .option('--send', 'also post it to the global channels (SLACK_WEBHOOK_URL, SUMMARY_EMAIL)')
   .option('--verbose', "gocron's spelling of --send")
   .action(summaryCommand);
+
+program
+  .command('import-gocron')
+  .description(
+    'copy the jobs of an existing gocron database (its gocron table), keeping check-in times and alert state',
+  )
+  .argument('<postgres-url>', "gocron's database, e.g. postgres://gocron:pass@db:5432/gocron")
+  .action(importGocronCommand);
 
 program
   .command('migrate')
