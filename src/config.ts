@@ -147,7 +147,9 @@ export function redact(raw: string): string {
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return raw.replace(/:[^:@/]*@/, ':***@');
+    // Unparseable: hide everything from the user's ':' to the last '@' (a password may
+    // itself hold '/', ':' or '@').
+    return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/i, '$1***@');
   }
 }
 
@@ -304,12 +306,13 @@ function backConfig(env: Env): BackConfig {
     heartbeatMs: 10_000,
     staleMs: integer(env, 'BACK_STALE_SECONDS', 60, 15, 86_400) * 1000,
   };
-  // A lease shorter than an attempt would let a second instance send while the first still is.
-  if (back.dispatchLeaseMs <= back.dispatchTimeoutMs) {
+  // A lease shorter than an attempt (the transport's timeout plus the 1 s guard around it)
+  // would let a second instance send while the first still is.
+  if (back.dispatchLeaseMs <= back.dispatchTimeoutMs + 1000) {
     fail(
       'DISPATCH_LEASE_SECONDS',
       String(back.dispatchLeaseMs / 1000),
-      `must exceed DISPATCH_TIMEOUT_SECONDS (${back.dispatchTimeoutMs / 1000})`,
+      `must exceed DISPATCH_TIMEOUT_SECONDS + 1 (${back.dispatchTimeoutMs / 1000 + 1})`,
     );
   }
   return back;

@@ -8,7 +8,9 @@ const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), '
 
 test('the README documents every environment variable the config reads', () => {
   // A row of the configuration table starts with the variable's name (prettier pads the cells).
-  const missing = Object.keys(settings).filter((name) => !new RegExp(`^\\| \`${name}\` +\\|`, 'm').test(readme));
+  const missing = Object.keys(settings).filter(
+    (name) => !new RegExp(`^\\| \`${name}\` +\\|`, 'm').test(readme),
+  );
   assert.deepEqual(missing, []);
 });
 

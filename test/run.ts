@@ -27,6 +27,16 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+// Cleanup must run however the run ends: Ctrl-C, a kill, or `npm test | head` closing the
+// pipe (an unhandled EPIPE would crash the runner and leave the PostgreSQL server running).
+let cleanup: (() => Promise<void>) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+process.stdout.on('error', () => undefined);
+
 async function main(): Promise<number> {
   const files = await testFiles(process.argv.slice(2));
   let embedded: EmbeddedServer | undefined;
@@ -38,6 +48,12 @@ async function main(): Promise<number> {
     await chmod(dataDir, 0o755);
     embedded = await openEmbedded(dataDir);
     adminUrl = embedded.url;
+    const server = embedded;
+    const dir = dataDir;
+    cleanup = async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
   }
   const template = `cw_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });

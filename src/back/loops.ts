@@ -72,7 +72,10 @@ export function startDispatcher(deps: BackDeps): Loop {
     while (running) {
       try {
         const free = capacity - inFlight.size;
-        if (free > 0) {
+        // Claim in batches: one commit per claimed batch rather than one per freed slot
+        // (a commit costs ~100x the claim's own work). A lone slot waits for company
+        // unless nothing is in flight.
+        if (free > 0 && (inFlight.size === 0 || free >= Math.ceil(capacity / 4))) {
           const claimed = await claim(deps, deps.clock(), free);
           for (const c of claimed) {
             const p: Promise<unknown> = deliver(deps, c).finally(() => {

@@ -1,6 +1,6 @@
 import { startBack } from './back.js';
 import { startFront } from './front.js';
-import { openRuntime, stopOnSignal } from './runtime.js';
+import { openRuntime, StopOnSignal } from './runtime.js';
 
 export interface Roles {
   front: boolean;
@@ -12,17 +12,21 @@ export interface Roles {
  * finish in-flight requests and the batch in hand, close the pool, stop an embedded server.
  */
 export async function runRoles(roles: Roles): Promise<void> {
+  const signals = new StopOnSignal();
   const rt = await openRuntime({ migrate: roles.front && roles.back });
+  let back: Awaited<ReturnType<typeof startBack>> | undefined;
+  let front: Awaited<ReturnType<typeof startFront>> | undefined;
   try {
     // Back first: its heartbeat is written before /healthz can be asked about it.
-    const back = roles.back ? await startBack(rt) : undefined;
-    const front = roles.front ? await startFront(rt) : undefined;
-    stopOnSignal(rt.logger, rt.config.shutdownTimeoutMs + 5000, async () => {
-      await Promise.all([front?.close(), back?.stop()]);
-      await rt.close();
-    });
+    if (roles.back) back = await startBack(rt);
+    if (roles.front) front = await startFront(rt);
   } catch (err) {
+    await back?.stop();
     await rt.close();
     throw err;
   }
+  signals.ready(rt.logger, rt.config.shutdownTimeoutMs + 5000, async () => {
+    await Promise.all([front?.close(), back?.stop()]);
+    await rt.close();
+  });
 }

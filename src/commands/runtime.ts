@@ -65,33 +65,46 @@ export async function openRuntime(opts: { migrate: boolean }): Promise<Runtime> 
 }
 
 /**
- * Runs `stop` on the first SIGINT or SIGTERM, then exits 0 (1 if stopping failed or took
- * longer than the deadline). A second signal exits at once.
+ * Signal handling for long-running commands, installed before anything starts: a SIGTERM
+ * that arrives while the database is still starting must not kill the process outright
+ * (an embedded PostgreSQL would be left running). The stop runs once the command is ready.
  */
-export function stopOnSignal(logger: Logger, deadlineMs: number, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    setTimeout(() => {
-      logger.error('stop took too long: exiting');
-      process.exit(1);
-    }, deadlineMs).unref();
-    stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
+export class StopOnSignal {
+  private signal: NodeJS.Signals | undefined;
+  private run: (() => void) | undefined;
+
+  constructor() {
+    const handler = (signal: NodeJS.Signals) => {
+      if (this.signal) {
+        process.stderr.write(`cronwatch: second ${signal}: exiting now\n`);
         process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+      }
+      this.signal = signal;
+      this.run?.();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+
+  /** Everything is up: a signal (now or already received) runs `stop`, then exits 0 (1 on failure or timeout). */
+  ready(logger: Logger, deadlineMs: number, stop: () => Promise<void>): void {
+    this.run = () => {
+      logger.info({ signal: this.signal }, 'stopping');
+      setTimeout(() => {
+        logger.error('stop took too long: exiting');
+        process.exit(1);
+      }, deadlineMs).unref();
+      stop().then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
+    };
+    if (this.signal) this.run();
+  }
 }

@@ -49,6 +49,7 @@ type Input = { checkin: GocronCheckin } | { status: number; error: string };
 
 async function parseRequest(deps: FrontDeps, req: IncomingMessage, url: URL): Promise<Input> {
   let get: (name: string) => unknown = (name) => url.searchParams.get(name) ?? undefined;
+  let fromQuery = true;
   if (req.method === 'POST') {
     const body = await readBody(req, deps.config.bodyLimitBytes);
     if ('error' in body) return { status: body.status, error: body.error };
@@ -62,10 +63,49 @@ async function parseRequest(deps: FrontDeps, req: IncomingMessage, url: URL): Pr
         if (!lower.has(key.toLowerCase())) lower.set(key.toLowerCase(), value);
       }
       get = (name) => lower.get(name);
+      fromQuery = false;
     }
+  }
+  // Only a value holding U+FFFD can come from bytes that are not UTF-8: the exact (slower)
+  // check runs only then, keeping the common check-in cheap.
+  if (fromQuery && GOCRON_PARAMS.some((n) => url.searchParams.get(n)?.includes('\uFFFD'))) {
+    const bad = notUtf8Param(url.search);
+    if (bad) return { status: 400, error: `${bad} is not valid UTF-8 once percent-decoded` };
   }
   const parsed = parseGocron(get);
   return parsed.ok ? { checkin: parsed.checkin } : { status: 400, error: parsed.error };
+}
+
+/**
+ * The first check-in parameter whose value (its first occurrence, the one searchParams.get
+ * returns) percent-decodes to bytes that are not UTF-8. URLSearchParams turns such bytes into
+ * U+FFFD, so `cronname=%FF` was stored as "\uFFFD": a name other than the one sent, where
+ * COMPAT 4 wants bad values rejected, never altered silently.
+ */
+function notUtf8Param(search: string): string | undefined {
+  const seen = new Set<string>();
+  for (const pair of search.slice(1).split('&')) {
+    const eq = pair.indexOf('=');
+    const name = formDecode(eq === -1 ? pair : pair.slice(0, eq));
+    if (name === undefined || seen.has(name)) continue;
+    seen.add(name);
+    if (!(GOCRON_PARAMS as readonly string[]).includes(name)) continue;
+    if (formDecode(eq === -1 ? '' : pair.slice(eq + 1)) === undefined) return name;
+  }
+  return undefined;
+}
+
+/**
+ * x-www-form-urlencoded decoding as URLSearchParams does it, except that bytes that are not
+ * UTF-8 give undefined instead of U+FFFD.
+ */
+function formDecode(raw: string): string | undefined {
+  try {
+    // A `%` not followed by two hex digits stays literal, as in URLSearchParams.
+    return decodeURIComponent(raw.replaceAll('+', ' ').replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJsonObject(text: string): { value: Record<string, unknown> } | { error: string } {

@@ -1,8 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 /** A one-line text/plain answer: what gocron clients and curl users read. */
 export function sendText(res: ServerResponse, status: number, message: string): void {
-  const body = message + '\n';
+  // One line, whatever the message quotes: V8's JSON.parse errors echo the body, newlines
+  // included, so a malformed multi-line body gave a multi-line answer (COMPAT 4).
+  const body = message.replace(LINE_BREAKING, ' ') + '\n';
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
