@@ -13,7 +13,20 @@ export async function listen(
   config: Config,
   logger: Logger,
 ): Promise<Listening> {
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, handler);
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 });
+  // A stop must not wait for keep-alive clients: server.close() only closes the connections
+  // idle at that moment, so a connection whose request was in flight stayed open after its
+  // response and held the stop until shutdownTimeoutMs. While closing, responses not yet
+  // sent say `Connection: close`, and connections are closed as their responses finish.
+  let closing = false;
+  const answering = new Set<http.ServerResponse>();
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    answering.add(res);
+    if (closing) res.setHeader('Connection', 'close');
+    res.once('finish', () => closing && server.closeIdleConnections());
+    res.once('close', () => answering.delete(res));
+  });
+  server.on('request', handler);
   // Longer than the usual load balancer idle timeout (60 s), so the balancer closes first
   // and never sends a request on a connection we are closing.
   server.keepAliveTimeout = 65_000;
@@ -31,6 +44,8 @@ export async function listen(
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
         const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
         server.close(() => {
           clearTimeout(timer);

@@ -5,7 +5,7 @@ export interface Database {
   url: string;
   /** Where the data lives, for log lines (never the password). */
   describe: string;
-  /** Stops the embedded server when this process started it; otherwise nothing. */
+  /** Leaves the embedded server (the last cronwatch process using it stops it); otherwise nothing. */
   stop(): Promise<void>;
 }
 

@@ -4,7 +4,17 @@
 // `cronwatch start` connects to it instead of failing on the data directory's lock.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  link,
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,8 +26,9 @@ const run = promisify(execFile);
 
 export interface EmbeddedServer {
   url: string;
-  /** True when this process started the server and must stop it. */
+  /** True when this process started the server. */
   owned: boolean;
+  /** Stops using the server; the last cronwatch process to use it stops it. */
   stop(): Promise<void>;
 }
 
@@ -76,11 +87,18 @@ async function password(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'password');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const secret = randomBytes(24).toString('base64url');
-  await writeFile(file, secret + '\n', { mode: 0o600, flag: 'wx' }).catch(
-    async (err: NodeJS.ErrnoException) => {
+  // Written whole under another name, then linked into place (link fails if the file exists).
+  // Created and then written in place, it could be read empty by a command starting at the
+  // same moment, which then never got in with that empty password.
+  const draft = `${file}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, secret + '\n', { mode: 0o600 });
+  try {
+    await link(draft, file).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
-    },
-  );
+    });
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
   return (await readFile(file, 'utf8')).trim();
 }
 
@@ -99,9 +117,11 @@ async function ensureDatabase(port: number, secret: string): Promise<string> {
       DATABASE,
     ]);
     if (!rowCount) {
-      // Two commands starting together may both get here: duplicate_database is fine.
+      // Two commands starting together may both get here: duplicate_database is fine, and so
+      // is unique_violation, which is what the loser gets when both CREATE DATABASE at the
+      // same instant (the catalog's unique index catches it before the name check does).
       await client.query(`CREATE DATABASE ${DATABASE}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err;
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
     }
   } finally {
@@ -110,8 +130,8 @@ async function ensureDatabase(port: number, secret: string): Promise<string> {
   return urlFor(port, secret, DATABASE);
 }
 
-/** The port of a live server of this data directory, from its postmaster.pid. */
-async function runningPort(dir: string): Promise<number | undefined> {
+/** The pid and port of a live server of this data directory, from its postmaster.pid. */
+async function running(dir: string): Promise<{ pid: number; port: number } | undefined> {
   let text: string;
   try {
     text = await readFile(path.join(dir, 'postmaster.pid'), 'utf8');
@@ -122,29 +142,89 @@ async function runningPort(dir: string): Promise<number | undefined> {
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   const status = lines[7]?.trim();
-  if (!pid || !port) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: alive but another user's (the postgres user when we are not root).
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
-  }
-  if (status !== undefined && status !== 'ready') return undefined;
-  return port;
+  // Only a server whose status line says "ready". A file still without that line (it is
+  // written last, while the server starts) used to pass for a ready server, and a command
+  // went on with one still starting ("postgres started but wrote no postmaster.pid").
+  if (!pid || !port || status !== 'ready' || !alive(pid)) return undefined;
+  return { pid, port };
 }
 
-async function accepts(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but another user's (the postgres user when we are not root).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Who stops a server that several cronwatch processes use? The one that started it used to,
+// and so killed the sessions of a command still working on it (two `cronwatch migrate` on a
+// fresh directory: one failed with "terminating connection due to administrator command").
+// Now every process using the server holds this advisory lock in shared mode on a session of
+// its own. Leaving, it asks for the lock in exclusive mode: granted only when nobody else
+// holds it, and then this last user stops the server, still holding the lock so that nobody
+// can join in the meantime (a newcomer is refused, waits for the server to go, and starts it
+// again).
+const USERS_LOCK = 72_616_002;
+
+/** Joins the users of the server; undefined when it does not answer or is being stopped. */
+async function join(port: number, secret: string): Promise<pg.Client | undefined> {
+  const client = new pg.Client({
+    connectionString: urlFor(port, secret),
+    connectionTimeoutMillis: 2000,
+    application_name: 'cronwatch-embedded',
+  });
+  // The last user's stop ends this session: not an error.
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('SELECT 1');
-    return true;
+    const { rows } = await client.query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_lock_shared($1) AS ok',
+      [USERS_LOCK],
+    );
+    if (rows[0]?.ok) return client;
   } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
+    // not ready, or stopping
   }
+  await client.end().catch(() => undefined);
+  return undefined;
+}
+
+/** Leaves the server; the last user out stops it (the one that started it, or another). */
+function leave(client: pg.Client, pid: number, child?: ChildProcess): () => Promise<void> {
+  return async () => {
+    let last = false;
+    try {
+      await client.query('SELECT pg_advisory_unlock_shared($1)', [USERS_LOCK]);
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [USERS_LOCK],
+      );
+      last = rows[0]?.ok === true;
+    } catch {
+      // The server is gone already.
+    }
+    if (last) {
+      if (child) await stopper(child)();
+      else {
+        // SIGINT is PostgreSQL's "fast shutdown"; the server is not our child: poll its pid.
+        try {
+          process.kill(pid, 'SIGINT');
+        } catch {
+          // gone already
+        }
+        while (alive(pid)) await sleep(50);
+      }
+    } else if (child) {
+      // Others still use the server this process started: it keeps running for them, and
+      // this process may exit without waiting for it.
+      child.stderr?.destroy();
+      child.unref();
+    }
+    await client.end().catch(() => undefined);
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -169,8 +249,12 @@ async function initialise(
   owner: { uid: number; gid: number } | undefined,
   secret: string,
 ) {
-  const dir = pgdata(dataDir);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // initdb writes into a directory of its own, renamed to pg/ once complete. Two commands
+  // initialising one fresh data directory at once used to run initdb in the same directory
+  // (the loser's clean-up then deleted the winner's files), or one started postgres on the
+  // other's half-written directory. Now the loser's rename fails and it uses the winner's.
+  const dir = `${pgdata(dataDir)}.init-${randomBytes(6).toString('hex')}`;
+  await mkdir(dir, { mode: 0o700 });
   if (owner) {
     // The postgres user must be able to reach its directory through ours.
     await chmod(dataDir, 0o711);
@@ -202,8 +286,12 @@ async function initialise(
           : reject(new Error(`initdb failed (exit ${code}): ${stderr.trim()}`)),
       );
     });
+    await rename(dir, pgdata(dataDir)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err;
+    });
   } finally {
     await unlink(pwfile).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -212,7 +300,7 @@ async function launch(
   bin: Binaries,
   owner: { uid: number; gid: number } | undefined,
   port: number,
-): Promise<ChildProcess> {
+): Promise<{ child: ChildProcess; server: { pid: number; port: number } }> {
   const child = spawn(
     bin.postgres,
     [
@@ -228,29 +316,37 @@ async function launch(
       '-c',
       'max_connections=200',
     ],
-    { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+    // A process group of its own: a terminal's Ctrl-C (SIGINT to the whole foreground group)
+    // must reach only cronwatch, which drains its requests and then stops the server itself.
+    // In cronwatch's group, postgres took the SIGINT as a fast shutdown at once and the
+    // requests in flight failed with 500.
+    { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  await new Promise<void>((resolve, reject) => {
+  // Ready when its postmaster.pid says so, as pg_ctl waits: the log line "ready to accept
+  // connections" comes before that status is written.
+  const server = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
     const onExit = (code: number | null) =>
       reject(new Error(`postgres exited (${code}): ${stderr.trim()}`));
     child.once('exit', onExit);
     child.once('error', reject);
     const poll = setInterval(() => {
-      if (stderr.includes('ready to accept connections')) {
-        clearInterval(poll);
-        child.off('exit', onExit);
-        resolve();
-      }
+      void running(pgdata(dataDir)).then((found) => {
+        if (found && found.pid === child.pid && child.exitCode === null) {
+          clearInterval(poll);
+          child.off('exit', onExit);
+          resolve(found);
+        }
+      });
     }, 20);
     child.once('exit', () => clearInterval(poll));
   });
   // Keep draining stderr so the server never blocks on a full pipe.
   child.stderr?.resume();
-  return child;
+  return { child, server };
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
@@ -265,50 +361,53 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /**
  * Connects to the embedded server of `dataDir` when one runs, or initialises (first time)
- * and starts one that the caller owns and must stop.
+ * and starts one. Either way the caller calls stop() when done: the last user stops it.
  */
 export async function openEmbedded(dataDir: string): Promise<EmbeddedServer> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const secret = await password(dataDir);
   for (let attempt = 0; ; attempt++) {
-    const port = await runningPort(pgdata(dataDir));
-    if (port !== undefined && (await accepts(urlFor(port, secret)))) {
-      return { url: await ensureDatabase(port, secret), owned: false, stop: async () => undefined };
-    }
+    const found = await running(pgdata(dataDir));
+    const joined = found && (await join(found.port, secret));
+    if (found && joined) return use(found, secret, joined, false);
     const bin = await binaries();
     const owner = await runAs();
     if (!existsSync(path.join(pgdata(dataDir), 'PG_VERSION'))) {
-      try {
-        await initialise(dataDir, bin, owner, secret);
-      } catch (err) {
-        // Two commands initialising one fresh directory at once: the loser retries and connects.
-        if (attempt < 50 && existsSync(path.join(pgdata(dataDir), 'PG_VERSION'))) {
-          await sleep(200);
-          continue;
-        }
-        throw err;
-      }
+      await initialise(dataDir, bin, owner, secret);
     }
+    let launched: Awaited<ReturnType<typeof launch>>;
     try {
-      const child = await launch(dataDir, bin, owner, await freePort());
-      const portNow = await runningPort(pgdata(dataDir));
-      if (portNow === undefined) throw new Error('postgres started but wrote no postmaster.pid');
-      const stop = stopper(child);
-      try {
-        return { url: await ensureDatabase(portNow, secret), owned: true, stop };
-      } catch (err) {
-        await stop();
-        throw err;
-      }
+      launched = await launch(dataDir, bin, owner, await freePort());
     } catch (err) {
-      // Another process holds the data directory (it is starting the server right now):
-      // wait for it to become ready and connect to it instead.
+      // Another process holds the data directory (it is starting the server right now, or
+      // stopping it): wait for it to become ready (or gone) and try again.
       if (attempt < 50 && existsSync(path.join(pgdata(dataDir), 'postmaster.pid'))) {
         await sleep(200);
         continue;
       }
       throw err;
     }
+    const { child, server } = launched;
+    const mine = await join(server.port, secret);
+    if (mine) return use(server, secret, mine, child);
+    // Another process joined and left this new server before we could, and is stopping it.
+    await stopper(child)();
+    if (attempt >= 50) throw new Error('the embedded PostgreSQL keeps stopping as it starts');
+  }
+}
+
+async function use(
+  server: { pid: number; port: number },
+  secret: string,
+  client: pg.Client,
+  child: ChildProcess | false,
+): Promise<EmbeddedServer> {
+  const stop = leave(client, server.pid, child || undefined);
+  try {
+    return { url: await ensureDatabase(server.port, secret), owned: child !== false, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }
 
