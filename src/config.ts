@@ -33,6 +33,16 @@ export interface Config {
   slack: { webhookUrl: string; channel: string | undefined } | undefined;
   back: BackConfig;
   summary: SummaryConfig;
+  pings: PingConfig;
+}
+
+export interface PingConfig {
+  /** Request bodies of pings are stored up to this many bytes (cut, never refused). */
+  bodyLimitBytes: number;
+  /** The back keeps this many newest pings per check. */
+  keep: number;
+  /** Most checks an account may have for a slug ping with ?create=1 to add one. */
+  createLimit: number;
 }
 
 export interface SummaryConfig {
@@ -98,6 +108,11 @@ export const settings = {
     'when the back sends the weekly report, cron syntax (default "0 9 * * 1"; empty = never)',
   SUMMARY_TZ: 'IANA time zone of SUMMARY_CRON (default UTC)',
   SUMMARY_EMAIL: 'comma-separated addresses that get the summary and weekly report by email',
+  PING_BODY_LIMIT_BYTES:
+    'ping request bodies are stored up to this size, cut beyond (default 100000)',
+  PING_KEEP: 'newest pings kept per check, 1-100000 (default 100)',
+  PING_CREATE_LIMIT:
+    'most checks per account when a slug ping with ?create=1 adds one (default 1000)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -231,6 +246,11 @@ export function loadConfig(
     slack: slack(env),
     back: backConfig(env),
     summary: summaryConfig(env),
+    pings: {
+      bodyLimitBytes: integer(env, 'PING_BODY_LIMIT_BYTES', 100_000, 0, 10_485_760),
+      keep: integer(env, 'PING_KEEP', 100, 1, 100_000),
+      createLimit: integer(env, 'PING_CREATE_LIMIT', 1000, 0, 1_000_000),
+    },
   };
   return Object.freeze(config);
 }

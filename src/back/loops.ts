@@ -105,3 +105,35 @@ export function startDispatcher(deps: BackDeps): Loop {
     },
   };
 }
+
+/** Runs `fn` every `everyMs` (first after `firstMs`), one run at a time, logging failures. */
+export function startPeriodic(
+  deps: BackDeps,
+  name: string,
+  firstMs: number,
+  everyMs: number,
+  fn: () => Promise<unknown>,
+): Loop {
+  const waiter = new Waiter();
+  let running = true;
+  const done = (async () => {
+    await waiter.wait(firstMs);
+    while (running) {
+      try {
+        const result = await fn();
+        deps.logger.debug({ result }, `${name} done`);
+      } catch (err) {
+        deps.logger.error({ err }, `${name} failed`);
+      }
+      if (running) await waiter.wait(everyMs * (0.9 + 0.2 * deps.random()));
+    }
+  })();
+  return {
+    wake: () => waiter.wake(),
+    stop: async () => {
+      running = false;
+      waiter.wake();
+      await done;
+    },
+  };
+}

@@ -1,7 +1,8 @@
 import type { BackDeps } from '../back/deps.js';
 import { instanceId, startHeartbeat } from '../back/heartbeat.js';
 import { scheduleWeeklyReport } from '../back/summary.js';
-import { startDispatcher, startSweeper } from '../back/loops.js';
+import { startDispatcher, startPeriodic, startSweeper } from '../back/loops.js';
+import { pruneOnce } from '../back/prune.js';
 import { listen } from '../db/listen.js';
 import { NOTIFY_CHANNEL } from '../db/notifications.js';
 import { createTransports } from '../notify/transports.js';
@@ -28,6 +29,8 @@ export async function startBack(rt: Runtime): Promise<Back> {
   const weekly = scheduleWeeklyReport(deps, instance);
   const dispatcher = startDispatcher(deps);
   const sweeper = startSweeper(deps, () => dispatcher.wake());
+  // Keep the newest PING_KEEP pings per check; every ~10 minutes is plenty.
+  const pruner = startPeriodic(deps, 'ping pruning', 60_000, 600_000, () => pruneOnce(deps));
   const listener = listen(
     rt.database.url,
     NOTIFY_CHANNEL,
@@ -39,6 +42,7 @@ export async function startBack(rt: Runtime): Promise<Back> {
     async stop() {
       await weekly?.stop();
       await listener.close();
+      await pruner.stop();
       await sweeper.stop();
       await dispatcher.stop();
       await heartbeat.stop();

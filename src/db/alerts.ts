@@ -3,6 +3,7 @@
 import type { AlertEvent, AlertKind } from '../domain/alert.js';
 import type { Status } from './checks.js';
 import { insertFlips } from './flips.js';
+import { clearSuppression, releaseHeldBack } from './gateways.js';
 import { insertNotifications } from './notifications.js';
 import type { Queryable } from './pool.js';
 
@@ -16,6 +17,8 @@ export interface StatusChange {
   behind?: string[];
   /** Record the flip but send nothing (a job held back behind its down gateway). */
   silent?: boolean;
+  /** A reported failure (fail ping, non-zero exit status) rather than a miss. */
+  failure?: string;
 }
 
 /** Writes one flip per change and its notifications; returns the events written. */
@@ -38,6 +41,7 @@ export async function recordChanges(
     lastPingAt: c.lastPingAt?.toISOString() ?? null,
     expectedAt: c.expectedAt?.toISOString() ?? null,
     ...(c.behind?.length ? { behind: c.behind } : {}),
+    ...(c.failure ? { failure: c.failure } : {}),
   }));
   await insertNotifications(
     db,
@@ -46,4 +50,50 @@ export async function recordChanges(
     globalSlack,
   );
   return events;
+}
+
+/**
+ * A down check pinged: the down → up flip and its alerts, in the ping's transaction. Also
+ * settles gateway grouping (COMPAT 7): a job whose miss was held back recovers silently, and
+ * a gateway's recovery releases the down alerts of the jobs it held back that still miss.
+ */
+export async function recordRecovery(
+  db: Queryable,
+  check: AlertEvent['check'],
+  at: Date,
+  nextDeadline: Date | null,
+  globalSlack: boolean,
+): Promise<void> {
+  const wasHeldBack = await clearSuppression(db, check.id);
+  await recordChanges(
+    db,
+    [
+      {
+        check,
+        from: 'down',
+        to: 'up',
+        reason: 'checked in',
+        lastPingAt: at,
+        expectedAt: nextDeadline,
+        // Its miss was never alerted (its gateway was down): a lone "back online" would puzzle.
+        silent: wasHeldBack,
+      },
+    ],
+    at,
+    globalSlack,
+  );
+  const released = await releaseHeldBack(db, check.id);
+  await insertNotifications(
+    db,
+    released.map((j) => ({
+      kind: 'down',
+      check: { id: j.id, uuid: j.uuid, name: j.name, account: j.account },
+      flipId: j.flipId,
+      at: at.toISOString(),
+      lastPingAt: j.lastPingAt?.toISOString() ?? null,
+      expectedAt: j.flipAt.toISOString(),
+    })),
+    at,
+    globalSlack,
+  );
 }

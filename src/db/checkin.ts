@@ -8,9 +8,7 @@ import {
   type SimpleCheckin,
   type Status,
 } from './checks.js';
-import { recordChanges } from './alerts.js';
-import { clearSuppression, releaseHeldBack } from './gateways.js';
-import { insertNotifications } from './notifications.js';
+import { recordRecovery } from './alerts.js';
 import { insertPing } from './pings.js';
 import { transaction, type Pool } from './pool.js';
 
@@ -45,9 +43,10 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
         if (!check) throw new Error(`check ${r.account}/${r.name} vanished during check-in`);
       }
     }
-    if (!created) await updateSimpleCheckin(client, check.id, r);
+    const n = created ? 1 : await updateSimpleCheckin(client, check.id, r);
     await insertPing(client, {
       checkId: check.id,
+      n,
       at: r.at,
       kind: 'success',
       address: r.address,
@@ -58,38 +57,11 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
     // crash between the status change and the alert cannot lose the "back online" alert
     // (gocron never sent it when its first try failed).
     if (check.status === 'down') {
-      const wasHeldBack = await clearSuppression(client, check.id);
-      await recordChanges(
+      await recordRecovery(
         client,
-        [
-          {
-            check: { id: check.id, uuid: check.uuid, name: r.name, account: r.account },
-            from: 'down',
-            to: 'up',
-            reason: 'checked in',
-            lastPingAt: r.at,
-            expectedAt: r.deadline,
-            // Its miss was never alerted (its gateway was down): a lone "back online" would
-            // only puzzle.
-            silent: wasHeldBack,
-          },
-        ],
+        { id: check.id, uuid: check.uuid, name: r.name, account: r.account },
         r.at,
-        r.globalSlack,
-      );
-      // A gateway is back: the jobs it held back that are still missing alert now (COMPAT 7).
-      const released = await releaseHeldBack(client, check.id);
-      await insertNotifications(
-        client,
-        released.map((j) => ({
-          kind: 'down',
-          check: { id: j.id, uuid: j.uuid, name: j.name, account: j.account },
-          flipId: j.flipId,
-          at: r.at.toISOString(),
-          lastPingAt: j.lastPingAt?.toISOString() ?? null,
-          expectedAt: j.flipAt.toISOString(),
-        })),
-        r.at,
+        r.deadline,
         r.globalSlack,
       );
     }

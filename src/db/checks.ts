@@ -47,8 +47,8 @@ export async function insertSimpleCheck(
 ): Promise<{ id: number; uuid: string } | undefined> {
   const { rows } = await db.query<{ id: number; uuid: string }>(
     `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
-                         last_ping_at, next_deadline, created_at, updated_at)
-     VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8)
+                         last_ping_at, next_deadline, created_at, updated_at, ping_count)
+     VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8, 1)
      ON CONFLICT (account_id, name) DO NOTHING
      RETURNING id, uuid`,
     [accountId, name, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
@@ -56,19 +56,25 @@ export async function insertSimpleCheck(
   return rows[0];
 }
 
-/** A gocron check-in on an existing check: every field of the request is upserted. */
+/**
+ * A gocron check-in on an existing check: every field of the request is upserted. Returns
+ * the check's new ping number.
+ */
 export async function updateSimpleCheckin(
   db: Queryable,
   id: number,
   c: SimpleCheckin,
-): Promise<void> {
-  await db.query(
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
     `UPDATE checks
         SET kind = 'simple', period = $2, grace = $3, email = $4, site = $5, last_address = $6,
-            last_ping_at = $7, next_deadline = $8, status = 'up', updated_at = $7
-      WHERE id = $1`,
+            last_ping_at = $7, next_deadline = $8, status = 'up', updated_at = $7,
+            started_at = NULL, run_id = NULL, ping_count = ping_count + 1
+      WHERE id = $1
+      RETURNING ping_count AS n`,
     [id, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
   );
+  return rows[0]!.n;
 }
 
 export interface DueCheck {
@@ -122,4 +128,129 @@ export async function earliestDeadline(db: Queryable): Promise<Date | undefined>
     `SELECT min(next_deadline) AS at FROM checks WHERE next_deadline IS NOT NULL`,
   );
   return rows[0]?.at ?? undefined;
+}
+
+/** A check as a healthchecks-style ping sees it, locked for the ping's transaction. */
+export interface PingTarget {
+  id: number;
+  uuid: string;
+  name: string;
+  account: string;
+  status: Status;
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  startedAt: Date | null;
+  runId: string | null;
+  nextDeadline: Date | null;
+}
+
+const PING_TARGET = `c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
+  c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline"`;
+
+export async function lockCheckByUuid(
+  db: Queryable,
+  uuid: string,
+): Promise<PingTarget | undefined> {
+  const { rows } = await db.query<PingTarget>(
+    `SELECT ${PING_TARGET} FROM checks c JOIN accounts a ON a.id = c.account_id
+      WHERE c.uuid = $1 FOR UPDATE OF c`,
+    [uuid],
+  );
+  return rows[0];
+}
+
+/** Checks of the account with this ping key and slug (more than one: ambiguous, 409). */
+export async function lockChecksBySlug(
+  db: Queryable,
+  pingKey: string,
+  slug: string,
+): Promise<PingTarget[]> {
+  const { rows } = await db.query<PingTarget>(
+    `SELECT ${PING_TARGET} FROM checks c JOIN accounts a ON a.id = c.account_id
+      WHERE a.ping_key = $1 AND c.slug = $2
+      ORDER BY c.id LIMIT 2
+        FOR UPDATE OF c`,
+    [pingKey, slug],
+  );
+  return rows;
+}
+
+export interface SlugAccount {
+  id: number;
+  checks: number;
+}
+
+/** The account of a ping key and its number of checks (for the auto-create limit). */
+export async function accountByPingKey(
+  db: Queryable,
+  pingKey: string,
+): Promise<SlugAccount | undefined> {
+  const { rows } = await db.query<SlugAccount>(
+    `SELECT a.id, (SELECT count(*) FROM checks c WHERE c.account_id = a.id)::int AS checks
+       FROM accounts a WHERE a.ping_key = $1
+        FOR UPDATE`,
+    [pingKey],
+  );
+  return rows[0];
+}
+
+/** A check created by `?create=1`, named after its slug; undefined if the name is taken. */
+export async function insertSlugCheck(
+  db: Queryable,
+  accountId: number,
+  slug: string,
+  period: number,
+  grace: number,
+  now: Date,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO checks (account_id, name, slug, kind, period, grace, status, created_at, updated_at)
+     VALUES ($1, $2, $2, 'simple', $3, $4, 'new', $5, $5)
+     ON CONFLICT (account_id, name) DO NOTHING`,
+    [accountId, slug, period, grace, now],
+  );
+  return rowCount === 1;
+}
+
+export interface PingUpdate {
+  status: Status;
+  nextDeadline: Date | null;
+  startedAt: Date | null;
+  runId: string | null;
+  lastPingAt: Date | null;
+  duration: number | null;
+  address: string | null;
+  now: Date;
+}
+
+/** Stores a ping's effect on its check; returns the check's new ping number. */
+export async function applyPingUpdate(db: Queryable, id: number, u: PingUpdate): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `UPDATE checks
+        SET status = $2, next_deadline = $3, started_at = $4, run_id = $5,
+            last_ping_at = coalesce($6, last_ping_at), last_duration = coalesce($7, last_duration),
+            last_address = coalesce($8, last_address), updated_at = $9, ping_count = ping_count + 1
+      WHERE id = $1
+      RETURNING ping_count AS n`,
+    [
+      id,
+      u.status,
+      u.nextDeadline,
+      u.startedAt,
+      u.runId,
+      u.lastPingAt,
+      u.duration,
+      u.address,
+      u.now,
+    ],
+  );
+  return rows[0]!.n;
+}
+
+export async function maxCheckId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ max: number | null }>('SELECT max(id) AS max FROM checks');
+  return rows[0]?.max ?? 0;
 }

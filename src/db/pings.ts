@@ -2,17 +2,71 @@ import type { Queryable } from './pool.js';
 
 export interface NewPing {
   checkId: number;
+  /** The check's ping number (checks.ping_count after this ping), for pruning. */
+  n: number;
   at: Date;
   kind: 'success' | 'start' | 'fail' | 'log' | 'exitcode';
+  exitStatus?: number | null;
+  runId?: string | null;
   address: string | null;
   method: string;
   userAgent: string | null;
+  body?: string | null;
+  bodySize?: number | null;
+  duration?: number | null;
 }
 
 export async function insertPing(db: Queryable, p: NewPing): Promise<void> {
   await db.query(
-    `INSERT INTO pings (check_id, created_at, kind, address, method, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [p.checkId, p.at, p.kind, p.address, p.method, p.userAgent],
+    `INSERT INTO pings (check_id, n, created_at, kind, exit_status, run_id, address, method, user_agent,
+                        body, body_size, duration)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      p.checkId,
+      p.n,
+      p.at,
+      p.kind,
+      p.exitStatus ?? null,
+      p.runId ?? null,
+      p.address,
+      p.method,
+      p.userAgent,
+      p.body ?? null,
+      p.bodySize ?? null,
+      p.duration ?? null,
+    ],
   );
+}
+
+/** When the run `runId` of a check started (its latest start ping), if known. */
+export async function runStart(
+  db: Queryable,
+  checkId: number,
+  runId: string,
+): Promise<Date | null> {
+  const { rows } = await db.query<{ at: Date }>(
+    `SELECT created_at AS at FROM pings WHERE check_id = $1 AND kind = 'start' AND run_id = $2
+      ORDER BY id DESC LIMIT 1`,
+    [checkId, runId],
+  );
+  return rows[0]?.at ?? null;
+}
+
+/**
+ * Keeps the newest `keep` pings of each check with id in [fromId, toId]; returns how many
+ * were deleted. The back walks all checks in id ranges (DESIGN: prune in the back role).
+ */
+export async function prunePings(
+  db: Queryable,
+  fromId: number,
+  toId: number,
+  keep: number,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM pings p USING checks c
+      WHERE c.id BETWEEN $1 AND $2 AND c.ping_count > $3
+        AND p.check_id = c.id AND p.n <= c.ping_count - $3`,
+    [fromId, toId, keep],
+  );
+  return rowCount ?? 0;
 }

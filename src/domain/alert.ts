@@ -15,6 +15,8 @@ export interface AlertEvent {
   expectedAt: string | null;
   /** Jobs behind a gateway that missed too (gocron site=1), listed in the gateway's alert. */
   behind?: string[];
+  /** The job reported a failure (a /fail ping or a non-zero exit status), rather than missing. */
+  failure?: string;
 }
 
 export interface AlertText {
@@ -28,7 +30,12 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   const { name, account } = e.check;
   const lines: string[] = [];
   let subject: string;
-  if (e.kind === 'down') {
+  if (e.kind === 'down' && e.failure) {
+    subject = `${name}: ${account} failed`;
+    lines.push(`The cronjob ${name} for account ${account} reported a failure (${e.failure})`);
+    lines.push('');
+    lines.push(`Reported at: ${e.at}`);
+  } else if (e.kind === 'down') {
     subject = `${name}: ${account} failed to check in`;
     lines.push(`The cronjob ${name} for account ${account} has not checked in on time`);
     lines.push('');

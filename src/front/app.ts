@@ -8,6 +8,7 @@ import { errorHandler, notFound } from './errors.js';
 import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
 import { healthcheck, healthz } from './health.js';
 import { home } from './home.js';
+import { handlePing, isPing } from './ping.js';
 import { sendText } from './http.js';
 
 export type { FrontDeps };
@@ -36,9 +37,14 @@ export function createApp(deps: FrontDeps): RequestListener {
     } catch {
       return sendText(res, 400, 'malformed request URL');
     }
-    if (isGocronCheckin(req, url)) {
-      handleGocronCheckin(deps, req, res, url).catch((err: unknown) => {
-        req.log.error({ err }, 'check-in failed');
+    const route = isPing(url)
+      ? handlePing
+      : isGocronCheckin(req, url)
+        ? handleGocronCheckin
+        : undefined;
+    if (route) {
+      route(deps, req, res, url).catch((err: unknown) => {
+        req.log.error({ err }, 'ping failed');
         if (!res.headersSent) sendText(res, 500, 'internal error');
         else res.end();
       });

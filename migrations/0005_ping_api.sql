@@ -1,0 +1,5 @@
+-- healthchecks-style pings: each check numbers its pings (checks.ping_count, pings.n) so the
+-- back can keep the newest N per check with one indexed DELETE.
+ALTER TABLE checks ADD COLUMN ping_count bigint NOT NULL DEFAULT 0;
+ALTER TABLE pings ADD COLUMN n bigint NOT NULL DEFAULT 0;
+CREATE INDEX pings_check_n ON pings (check_id, n);

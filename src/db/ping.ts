@@ -1,0 +1,122 @@
+// One healthchecks-style ping is one transaction (invariant 1): the check's new state, the
+// ping row and, on a status change, the flip and its notifications.
+import { AUTO_GRACE, AUTO_PERIOD, applyPing, type PingKind } from '../domain/ping.js';
+import { recordChanges, recordRecovery } from './alerts.js';
+import {
+  accountByPingKey,
+  applyPingUpdate,
+  insertSlugCheck,
+  lockCheckByUuid,
+  lockChecksBySlug,
+  type PingTarget,
+} from './checks.js';
+import { insertPing, runStart } from './pings.js';
+import { transaction, type Client, type Pool } from './pool.js';
+
+export type Target =
+  { uuid: string } | { pingKey: string; slug: string; create: boolean; createLimit: number };
+
+export interface PingRequest {
+  target: Target;
+  kind: PingKind;
+  exitStatus: number | null;
+  rid: string | null;
+  now: Date;
+  address: string | null;
+  method: string;
+  userAgent: string | null;
+  body: string | null;
+  bodySize: number | null;
+  globalSlack: boolean;
+}
+
+export type PingResult = 'ok' | 'created' | 'not found' | 'ambiguous' | 'limit';
+
+async function find(
+  client: Client,
+  t: Target,
+  now: Date,
+): Promise<PingTarget | Exclude<PingResult, 'ok'> | ['created', PingTarget]> {
+  if ('uuid' in t) return (await lockCheckByUuid(client, t.uuid)) ?? 'not found';
+  let found = await lockChecksBySlug(client, t.pingKey, t.slug);
+  if (found.length > 1) return 'ambiguous';
+  if (found[0]) return found[0];
+  if (!t.create) return 'not found';
+  // The account row lock serialises concurrent creates of one account (the limit holds).
+  const account = await accountByPingKey(client, t.pingKey);
+  if (!account) return 'not found';
+  if (account.checks >= t.createLimit) return 'limit';
+  const inserted = await insertSlugCheck(client, account.id, t.slug, AUTO_PERIOD, AUTO_GRACE, now);
+  found = await lockChecksBySlug(client, t.pingKey, t.slug);
+  if (found.length !== 1) return found.length > 1 ? 'ambiguous' : 'not found';
+  return inserted ? ['created', found[0]!] : found[0]!;
+}
+
+export async function recordPing(pool: Pool, r: PingRequest): Promise<PingResult> {
+  return transaction(pool, async (client) => {
+    const lookup = await find(client, r.target, r.now);
+    if (typeof lookup === 'string') return lookup;
+    const [result, check] = Array.isArray(lookup) ? lookup : (['ok', lookup] as const);
+
+    const finishing = r.kind === 'success' || r.kind === 'fail';
+    let runStartedAt: Date | null = null;
+    if (finishing) {
+      // With a rid, the start of that very run (overlapping runs are timed apart); without,
+      // the check's current run.
+      runStartedAt = r.rid ? await runStart(client, check.id, r.rid) : check.startedAt;
+    }
+    const out = applyPing(check, {
+      kind: r.kind,
+      exitStatus: r.exitStatus,
+      rid: r.rid,
+      now: r.now,
+      runStartedAt,
+    });
+    const n = await applyPingUpdate(client, check.id, {
+      status: out.status,
+      nextDeadline: out.nextDeadline,
+      startedAt: out.startedAt,
+      runId: out.runId,
+      lastPingAt: out.touchesLastPing ? r.now : null,
+      duration: out.duration,
+      address: r.address,
+      now: r.now,
+    });
+    await insertPing(client, {
+      checkId: check.id,
+      n,
+      at: r.now,
+      kind: r.exitStatus !== null ? 'exitcode' : r.kind,
+      exitStatus: r.exitStatus,
+      runId: r.rid,
+      address: r.address,
+      method: r.method,
+      userAgent: r.userAgent,
+      body: r.body,
+      bodySize: r.bodySize,
+      duration: out.duration,
+    });
+    const ref = { id: check.id, uuid: check.uuid, name: check.name, account: check.account };
+    if (out.flip?.to === 'up') {
+      await recordRecovery(client, ref, r.now, out.nextDeadline, r.globalSlack);
+    } else if (out.flip?.to === 'down') {
+      await recordChanges(
+        client,
+        [
+          {
+            check: ref,
+            from: out.flip.from,
+            to: 'down',
+            reason: out.flip.reason,
+            lastPingAt: r.now,
+            expectedAt: null,
+            failure: out.flip.reason,
+          },
+        ],
+        r.now,
+        r.globalSlack,
+      );
+    }
+    return result;
+  });
+}

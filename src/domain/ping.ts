@@ -1,0 +1,108 @@
+// What a healthchecks-style ping does to a check. Pure: the check's state and the ping in,
+// the new state and any status change out.
+import { cronDeadline } from './cron.js';
+import { nextDeadline } from './schedule.js';
+
+export type Status = 'new' | 'up' | 'late' | 'down' | 'paused';
+export type PingKind = 'success' | 'start' | 'fail' | 'log';
+
+export interface PingCheck {
+  status: Status;
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  startedAt: Date | null;
+  runId: string | null;
+  nextDeadline: Date | null;
+}
+
+export interface Ping {
+  kind: PingKind;
+  exitStatus: number | null;
+  rid: string | null;
+  now: Date;
+  /** When the run this ping finishes started (the paired start), if known. */
+  runStartedAt: Date | null;
+}
+
+export interface PingOutcome {
+  status: Status;
+  nextDeadline: Date | null;
+  startedAt: Date | null;
+  runId: string | null;
+  /** Whether this ping counts as the check's last ping (log pings do not). */
+  touchesLastPing: boolean;
+  /** Seconds from the paired start, for finishing pings. No cap: a run may take days. */
+  duration: number | null;
+  flip?: { from: Status; to: 'up' | 'down'; reason: string };
+}
+
+/** When a check that finished a run at `now` becomes missed, by its schedule. */
+export function scheduleDeadline(c: PingCheck, now: Date): Date | null {
+  if (c.kind === 'cron' && c.cron)
+    return cronDeadline({ expression: c.cron, timezone: c.tz }, now, c.grace) ?? null;
+  return nextDeadline(now, c.period ?? 86_400, c.grace);
+}
+
+export function applyPing(c: PingCheck, p: Ping): PingOutcome {
+  const same = {
+    status: c.status,
+    nextDeadline: c.nextDeadline,
+    startedAt: c.startedAt,
+    runId: c.runId,
+    touchesLastPing: false,
+    duration: null,
+  };
+  if (p.kind === 'log') return same;
+
+  if (p.kind === 'start') {
+    return {
+      ...same,
+      startedAt: p.now,
+      runId: p.rid,
+      // A started run must finish within the grace (its longest runtime). A check that is
+      // down or paused stays out of the sweep: it is not expected.
+      nextDeadline:
+        c.status === 'down' || c.status === 'paused'
+          ? c.nextDeadline
+          : new Date(p.now.getTime() + c.grace * 1000),
+    };
+  }
+
+  const duration = p.runStartedAt ? (p.now.getTime() - p.runStartedAt.getTime()) / 1000 : null;
+  // A finish of another run (rid differs) leaves the current run open.
+  const closesRun = p.rid === null || p.rid === c.runId;
+  const run = closesRun
+    ? { startedAt: null, runId: null }
+    : { startedAt: c.startedAt, runId: c.runId };
+  const failed = p.kind === 'fail' || (p.exitStatus !== null && p.exitStatus !== 0);
+
+  if (failed) {
+    const reason = p.exitStatus !== null ? `exit status ${p.exitStatus}` : 'failure reported';
+    return {
+      status: 'down',
+      nextDeadline: null,
+      ...run,
+      touchesLastPing: true,
+      duration,
+      ...(c.status !== 'down' ? { flip: { from: c.status, to: 'down' as const, reason } } : {}),
+    };
+  }
+  return {
+    status: 'up',
+    nextDeadline: scheduleDeadline(c, p.now),
+    ...run,
+    touchesLastPing: true,
+    duration,
+    // new → up and paused → up are not news; down → up is a recovery.
+    ...(c.status === 'down'
+      ? { flip: { from: 'down' as const, to: 'up' as const, reason: 'ping' } }
+      : {}),
+  };
+}
+
+/** Schedule of a check created by a slug ping with ?create=1: healthchecks' defaults. */
+export const AUTO_PERIOD = 86_400;
+export const AUTO_GRACE = 3_600;

@@ -1,0 +1,153 @@
+// healthchecks.io's ping API on node:http, ahead of express (DESIGN.md, "The hot path"):
+//   /ping/<uuid>[/start|/fail|/log|/<exit status>]
+//   /ping/<ping-key>/<slug>[/start|/fail|/log|/<exit status>][?create=1]
+// with ?rid=<uuid>, on HEAD, GET and POST. Answers as healthchecks does: 200 "OK",
+// 201 "Created", 404 "not found", 400 with a reason, 409 for an ambiguous slug.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { recordPing, type PingResult, type Target } from '../db/ping.js';
+import type { PingKind } from '../domain/ping.js';
+import type { FrontDeps } from './deps.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[a-z0-9_-]{1,200}$/;
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+export function isPing(url: URL): boolean {
+  return url.pathname.startsWith('/ping/');
+}
+
+type Parsed =
+  | { target: Target; kind: PingKind; exitStatus: number | null; rid: string | null }
+  | { status: number; error: string };
+
+function parseSuffix(
+  suffix: string | undefined,
+): { kind: PingKind; exitStatus: number | null } | { status: number; error: string } {
+  if (suffix === undefined) return { kind: 'success', exitStatus: null };
+  if (suffix === 'start' || suffix === 'fail' || suffix === 'log')
+    return { kind: suffix, exitStatus: null };
+  if (/^\d{1,9}$/.test(suffix)) {
+    const exit = Number(suffix);
+    if (exit > 255) return { status: 400, error: `exit status must be 0-255 (got ${exit})` };
+    return { kind: exit === 0 ? 'success' : 'fail', exitStatus: exit };
+  }
+  return { status: 404, error: 'not found' };
+}
+
+function parse(url: URL, deps: FrontDeps): Parsed {
+  const parts = url.pathname.slice('/ping/'.length).replace(/\/$/, '').split('/');
+  let target: Target;
+  let suffix: string | undefined;
+  if (UUID.test(parts[0] ?? '')) {
+    if (parts.length > 2) return { status: 404, error: 'not found' };
+    target = { uuid: parts[0]!.toLowerCase() };
+    suffix = parts[1];
+  } else {
+    const [pingKey, slug] = parts;
+    if (!pingKey || parts.length < 2 || parts.length > 3)
+      return { status: 404, error: 'not found' };
+    if (!SLUG.test(slug ?? '')) {
+      return {
+        status: 400,
+        error: 'invalid slug: use 1-200 lowercase letters, digits, "-" and "_"',
+      };
+    }
+    target = {
+      pingKey,
+      slug: slug!,
+      create: url.searchParams.get('create') === '1',
+      createLimit: deps.config.pings.createLimit,
+    };
+    suffix = parts[2];
+  }
+  const s = parseSuffix(suffix);
+  if ('error' in s) return s;
+  const rid = url.searchParams.get('rid');
+  if (rid !== null && !UUID.test(rid)) return { status: 400, error: 'rid must be a UUID' };
+  return { target, kind: s.kind, exitStatus: s.exitStatus, rid: rid?.toLowerCase() ?? null };
+}
+
+function answer(res: ServerResponse, deps: FrontDeps, status: number, text: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Ping-Body-Limit': String(deps.config.pings.bodyLimitBytes),
+    // Pings may come from browsers (a status page's "I ran" button); healthchecks allows it.
+    'Access-Control-Allow-Origin': '*',
+  });
+  res.end(text);
+}
+
+/**
+ * Reads the whole body but keeps only the first `limit` bytes: a ping's body is cut, never
+ * refused for its size (healthchecks' rule), and a huge upload never fills memory.
+ */
+function readCapped(req: IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (kept < limit) {
+        const part = chunk.subarray(0, limit - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), size }));
+    req.on('error', reject);
+  });
+}
+
+const RESULTS: Record<PingResult, [number, string]> = {
+  ok: [200, 'OK'],
+  created: [201, 'Created'],
+  'not found': [404, 'not found'],
+  ambiguous: [409, 'ambiguous slug'],
+  limit: [403, 'check limit reached: this account cannot auto-create more checks'],
+};
+
+export async function handlePing(
+  deps: FrontDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (!METHODS.has(req.method ?? '')) {
+    req.resume();
+    res.setHeader('Allow', 'GET, HEAD, POST');
+    return answer(res, deps, 405, 'method not allowed: use GET, HEAD or POST');
+  }
+  const parsed = parse(url, deps);
+  if ('error' in parsed) {
+    req.resume();
+    return answer(res, deps, parsed.status, parsed.error);
+  }
+  let body: string | null = null;
+  let bodySize: number | null = null;
+  if (req.method === 'POST') {
+    const read = await readCapped(req, deps.config.pings.bodyLimitBytes);
+    bodySize = read.size;
+    // Text for PostgreSQL: invalid UTF-8 (a cut character, binary output) becomes U+FFFD,
+    // and NUL, which text columns cannot hold, too.
+    body = read.body.toString('utf8').replaceAll('\u0000', '\uFFFD');
+  } else {
+    req.resume();
+  }
+  const result = await recordPing(deps.pool, {
+    target: parsed.target,
+    kind: parsed.kind,
+    exitStatus: parsed.exitStatus,
+    rid: parsed.rid,
+    now: deps.clock(),
+    address: deps.addressOf(req),
+    method: req.method ?? 'GET',
+    userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
+    body,
+    bodySize,
+    globalSlack: deps.config.slack !== undefined,
+  });
+  const [status, text] = RESULTS[result];
+  answer(res, deps, status, text);
+}
