@@ -3,3 +3,5 @@
 ALTER TABLE checks ADD COLUMN ping_count bigint NOT NULL DEFAULT 0;
 ALTER TABLE pings ADD COLUMN n bigint NOT NULL DEFAULT 0;
 CREATE INDEX pings_check_n ON pings (check_id, n);
+-- Bodies are read whole (cut only when stored): their size may pass 2 GiB.
+ALTER TABLE pings ALTER COLUMN body_size TYPE bigint;

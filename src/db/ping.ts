@@ -43,6 +43,10 @@ async function find(
   if (found[0]) return found[0];
   if (!t.create) return 'not found';
   // The account row lock serialises concurrent creates of one account (the limit holds).
+  if (!(await accountByPingKey(client, t.pingKey))) return 'not found';
+  // Counted again now that the lock is held: the locking statement's count comes from its
+  // snapshot, taken before it waited for the lock, so it missed a check created by the
+  // transaction it waited for, and two concurrent creates took the account past the limit.
   const account = await accountByPingKey(client, t.pingKey);
   if (!account) return 'not found';
   if (account.checks >= t.createLimit) return 'limit';

@@ -26,9 +26,14 @@ function parseSuffix(
   if (suffix === undefined) return { kind: 'success', exitStatus: null };
   if (suffix === 'start' || suffix === 'fail' || suffix === 'log')
     return { kind: suffix, exitStatus: null };
-  if (/^\d{1,9}$/.test(suffix)) {
+  // Any run of digits is an exit status, so every one above 255 is a 400 as in healthchecks
+  // (a 10-digit status used to fall through to 404). Number() of a huge one is Infinity.
+  if (/^\d+$/.test(suffix)) {
     const exit = Number(suffix);
-    if (exit > 255) return { status: 400, error: `exit status must be 0-255 (got ${exit})` };
+    if (exit > 255) {
+      const got = suffix.length > 12 ? `${suffix.slice(0, 12)}…` : suffix;
+      return { status: 400, error: `exit status must be 0-255 (got ${got})` };
+    }
     return { kind: exit === 0 ? 'success' : 'fail', exitStatus: exit };
   }
   return { status: 404, error: 'not found' };
@@ -129,9 +134,15 @@ export async function handlePing(
   if (req.method === 'POST') {
     const read = await readCapped(req, deps.config.pings.bodyLimitBytes);
     bodySize = read.size;
-    // Text for PostgreSQL: invalid UTF-8 (a cut character, binary output) becomes U+FFFD,
-    // and NUL, which text columns cannot hold, too.
-    body = read.body.toString('utf8').replaceAll('\u0000', '\uFFFD');
+    // Text for PostgreSQL: invalid UTF-8 (binary output) becomes U+FFFD, and NUL, which text
+    // columns cannot hold, too. A body cut at the limit may end inside a character: decoding
+    // in stream mode drops that partial character instead of turning it into a U+FFFD that
+    // was never in the output (and that pushes the stored text past the limit). ignoreBOM
+    // keeps a leading BOM, as Buffer#toString did.
+    const cut = read.size > read.body.length;
+    body = new TextDecoder('utf-8', { ignoreBOM: true })
+      .decode(read.body, { stream: cut })
+      .replaceAll('\u0000', '\uFFFD');
   } else {
     req.resume();
   }

@@ -1,0 +1,56 @@
+// Validation of a check's schedule and names as operators give them (CLI now, API later).
+import { cronError } from './cron.js';
+import { MAX_PERIOD_SECONDS } from './schedule.js';
+import { nameError, parseEmails } from './text.js';
+
+export const SLUG = /^[a-z0-9_-]{1,200}$/;
+
+export interface ScheduleSpec {
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+}
+
+export interface ScheduleInput {
+  period?: string;
+  cron?: string;
+  tz?: string;
+  grace?: string;
+}
+
+function seconds(field: string, raw: string, min: number): number | string {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > MAX_PERIOD_SECONDS) {
+    return `${field} must be a whole number of seconds from ${min} to ${MAX_PERIOD_SECONDS} (got ${JSON.stringify(raw)})`;
+  }
+  return Number(raw);
+}
+
+/** A schedule from operator input, or a message saying what is wrong. */
+export function parseSchedule(i: ScheduleInput, defaults: { period: number; grace: number }): ScheduleSpec | string {
+  if (i.period !== undefined && i.cron !== undefined) return 'give either a period or a cron schedule, not both';
+  const grace = i.grace === undefined ? defaults.grace : seconds('grace', i.grace, 60);
+  if (typeof grace === 'string') return grace;
+  if (i.cron !== undefined) {
+    const tz = i.tz ?? 'UTC';
+    const error = cronError(i.cron, tz);
+    if (error) return error;
+    return { kind: 'cron', period: null, cron: i.cron.trim().split(/\s+/).join(' '), tz, grace };
+  }
+  if (i.tz !== undefined) return 'tz applies to cron schedules only';
+  const period = i.period === undefined ? defaults.period : seconds('period', i.period, 60);
+  if (typeof period === 'string') return period;
+  return { kind: 'simple', period, cron: null, tz: 'UTC', grace };
+}
+
+export function checkNamesError(account: string, name: string, slug?: string, email?: string): string | undefined {
+  const bad = nameError('account', account) ?? nameError('name', name);
+  if (bad) return bad;
+  if (slug !== undefined && !SLUG.test(slug)) return `slug must be 1-200 lowercase letters, digits, "-" and "_" (got ${JSON.stringify(slug)})`;
+  if (email !== undefined) {
+    const parsed = parseEmails('email', email);
+    if ('error' in parsed) return parsed.error;
+  }
+  return undefined;
+}
