@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, type CommanderError } from 'commander';
+import {
+  checkAddCommand,
+  checkListCommand,
+  checkScheduleCommand,
+  pingKeyCommand,
+} from './commands/checks.js';
+import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runRoles } from './commands/roles.js';
+import { UsageError } from './commands/runtime.js';
 import { summaryCommand } from './commands/summary.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -12,7 +20,9 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const program = new Command('cronwatch')
   .description('Heartbeat monitoring for cron jobs (gocron and healthchecks.io compatible)')
   .version(pkg.version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options after a subcommand belong to it: `exec` passes the wrapped command's own on.
+  .enablePositionalOptions();
 
 program
   .command('start')
@@ -52,11 +62,74 @@ program
   .description('apply pending database migrations and exit')
   .action(migrateCommand);
 
+program
+  .command('exec')
+  .description(
+    'run a command and report it to a check: a start ping, then its exit status and the end of its output',
+  )
+  .usage('(--url <ping-url> | --uuid <uuid> | --slug <slug>) [options] [--] <command> [args...]')
+  .argument('[command...]', 'the command to run and its arguments (no shell)')
+  .option('--url <ping-url>', "the check's ping URL, e.g. http://cronwatch:8080/ping/<uuid>")
+  .option('--uuid <uuid>', "the check's uuid (with --base-url)")
+  .option('--slug <slug>', "the check's slug (with --base-url and --ping-key)")
+  .option('--base-url <url>', 'where cronwatch answers, e.g. http://cronwatch:8080')
+  .option('--ping-key <key>', "the account's ping key, for --slug")
+  .passThroughOptions()
+  // Bad usage exits 2, so it is told apart from the exit status of a command that ran.
+  .exitOverride((err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .action(execCommand);
+
+const check = program
+  .command('check')
+  .description('create checks, change their schedules, list them');
+const schedule = (c: Command) =>
+  c
+    .option('--period <seconds>', 'expected every this many seconds (60 to 31536000)')
+    .option('--cron <expression>', 'expected by a 5-field cron expression')
+    .option('--tz <zone>', 'IANA time zone of --cron (default UTC)')
+    .option(
+      '--grace <seconds>',
+      'how late a ping may be before the check is down (60 to 31536000)',
+    );
+schedule(
+  check
+    .command('add')
+    .description('create a check and print its ping URL')
+    .argument('<account>')
+    .argument('<name>'),
+)
+  .option('--slug <slug>', 'for /ping/<ping-key>/<slug> URLs')
+  .option('--email <addresses>', 'alert these addresses (comma-separated)')
+  .option('--json', 'print the check as JSON')
+  .action(checkAddCommand);
+schedule(
+  check
+    .command('schedule')
+    .description("change a check's schedule")
+    .argument('<account>')
+    .argument('<name>'),
+).action(checkScheduleCommand);
+check
+  .command('list')
+  .description('list checks with status, schedule and ping URL')
+  .option('--account <name>', 'only this account')
+  .option('--json', 'one JSON object per line')
+  .action(checkListCommand);
+
+program
+  .command('account')
+  .description('account administration')
+  .command('ping-key')
+  .description("print the account's ping key for slug URLs (created on first use)")
+  .argument('<account>')
+  .action(pingKeyCommand);
+
 // gocron's crontab lines say `gocron-back --summary [--verbose]`: accept the same shape.
 const argv = process.argv.slice(2);
 if (argv[0] === '--summary') argv[0] = 'summary';
 
 program.parseAsync(argv, { from: 'user' }).catch((err: unknown) => {
   process.stderr.write(`cronwatch: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // 2: the command was called wrongly and did nothing; 1: it failed.
+  process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -108,3 +108,24 @@ export class StopOnSignal {
     if (this.signal) this.run();
   }
 }
+
+/**
+ * For short commands (admin, summary): config, the database (found or started), a small
+ * pool; everything is closed afterwards, whatever `fn` does.
+ */
+export async function withPool<T>(
+  fn: (pool: Pool, config: Config, describe: string) => Promise<T>,
+): Promise<T> {
+  const config = configOrExit();
+  const database = await openDatabase(config);
+  const pool = createPool(database.url, 2, () => undefined);
+  try {
+    return await fn(pool, config, database.describe);
+  } finally {
+    await pool.end();
+    await database.stop();
+  }
+}
+
+/** A mistake in how a command was called: exit code 2 and the message, nothing done. */
+export class UsageError extends Error {}

@@ -13,3 +13,19 @@ export async function ensureAccount(db: Queryable, name: string): Promise<number
   );
   return rows[0]!.id;
 }
+
+/**
+ * The account's ping key (for /ping/<ping-key>/<slug>), created on first request. Returns
+ * undefined when there is no such account.
+ */
+export async function pingKeyOf(
+  db: Queryable,
+  account: string,
+  fresh: string,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ ping_key: string }>(
+    `UPDATE accounts SET ping_key = coalesce(ping_key, $2) WHERE name = $1 RETURNING ping_key`,
+    [account, fresh],
+  );
+  return rows[0]?.ping_key;
+}

@@ -254,3 +254,92 @@ export async function maxCheckId(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ max: number | null }>('SELECT max(id) AS max FROM checks');
   return rows[0]?.max ?? 0;
 }
+
+export interface CheckRow {
+  uuid: string;
+  account: string;
+  name: string;
+  slug: string | null;
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  status: Status;
+  lastPingAt: Date | null;
+  nextDeadline: Date | null;
+}
+
+const CHECK_ROW = `c.uuid, a.name AS account, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
+  c.last_ping_at AS "lastPingAt", c.next_deadline AS "nextDeadline"`;
+
+export async function listChecks(db: Queryable, account: string | undefined): Promise<CheckRow[]> {
+  const { rows } = await db.query<CheckRow>(
+    `SELECT ${CHECK_ROW} FROM checks c JOIN accounts a ON a.id = c.account_id
+      WHERE $1::text IS NULL OR a.name = $1 ORDER BY a.name, c.name`,
+    [account ?? null],
+  );
+  return rows;
+}
+
+export interface NewCheck {
+  accountId: number;
+  name: string;
+  slug: string | null;
+  email: string | null;
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  now: Date;
+}
+
+/** Creates a check (status new: nothing is expected before its first ping); undefined if the name is taken. */
+export async function insertCheck(db: Queryable, c: NewCheck): Promise<CheckRow | undefined> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO checks (account_id, name, slug, email, kind, period, cron, tz, grace, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $10)
+     ON CONFLICT (account_id, name) DO NOTHING RETURNING id`,
+    [c.accountId, c.name, c.slug, c.email, c.kind, c.period, c.cron, c.tz, c.grace, c.now],
+  );
+  if (!rows[0]) return undefined;
+  const found = await db.query<CheckRow>(
+    `SELECT ${CHECK_ROW} FROM checks c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
+    [rows[0].id],
+  );
+  return found.rows[0];
+}
+
+/** Locks a check by account and name for a schedule change. */
+export async function lockForSchedule(
+  db: Queryable,
+  account: string,
+  name: string,
+): Promise<(PingTarget & { lastPingAt: Date | null }) | undefined> {
+  const { rows } = await db.query<PingTarget & { lastPingAt: Date | null }>(
+    `SELECT ${PING_TARGET}, c.last_ping_at AS "lastPingAt" FROM checks c JOIN accounts a ON a.id = c.account_id
+      WHERE a.name = $1 AND c.name = $2 FOR UPDATE OF c`,
+    [account, name],
+  );
+  return rows[0];
+}
+
+export async function updateSchedule(
+  db: Queryable,
+  id: number,
+  s: {
+    kind: 'simple' | 'cron';
+    period: number | null;
+    cron: string | null;
+    tz: string;
+    grace: number;
+  },
+  nextDeadline: Date | null,
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE checks SET kind = $2, period = $3, cron = $4, tz = $5, grace = $6, next_deadline = $7, updated_at = $8 WHERE id = $1`,
+    [id, s.kind, s.period, s.cron, s.tz, s.grace, nextDeadline, now],
+  );
+}

@@ -28,8 +28,12 @@ function seconds(field: string, raw: string, min: number): number | string {
 }
 
 /** A schedule from operator input, or a message saying what is wrong. */
-export function parseSchedule(i: ScheduleInput, defaults: { period: number; grace: number }): ScheduleSpec | string {
-  if (i.period !== undefined && i.cron !== undefined) return 'give either a period or a cron schedule, not both';
+export function parseSchedule(
+  i: ScheduleInput,
+  defaults: { period: number; grace: number },
+): ScheduleSpec | string {
+  if (i.period !== undefined && i.cron !== undefined)
+    return 'give either a period or a cron schedule, not both';
   const grace = i.grace === undefined ? defaults.grace : seconds('grace', i.grace, 60);
   if (typeof grace === 'string') return grace;
   if (i.cron !== undefined) {
@@ -44,10 +48,16 @@ export function parseSchedule(i: ScheduleInput, defaults: { period: number; grac
   return { kind: 'simple', period, cron: null, tz: 'UTC', grace };
 }
 
-export function checkNamesError(account: string, name: string, slug?: string, email?: string): string | undefined {
+export function checkNamesError(
+  account: string,
+  name: string,
+  slug?: string,
+  email?: string,
+): string | undefined {
   const bad = nameError('account', account) ?? nameError('name', name);
   if (bad) return bad;
-  if (slug !== undefined && !SLUG.test(slug)) return `slug must be 1-200 lowercase letters, digits, "-" and "_" (got ${JSON.stringify(slug)})`;
+  if (slug !== undefined && !SLUG.test(slug))
+    return `slug must be 1-200 lowercase letters, digits, "-" and "_" (got ${JSON.stringify(slug)})`;
   if (email !== undefined) {
     const parsed = parseEmails('email', email);
     if ('error' in parsed) return parsed.error;

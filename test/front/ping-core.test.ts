@@ -125,14 +125,11 @@ test('fail (and a non-zero exit status) turns the check down at once with one al
   await request(app).get(`/ping/${uuid}`);
   at(120);
   await request(app).get(`/ping/${uuid}/3`);
-  assert.deepEqual(
-    await alertsOf('failing'),
-    [
-      { kind: 'down', failure: 'failure reported' },
-      { kind: 'up', failure: null },
-      { kind: 'down', failure: 'exit status 3' },
-    ],
-  );
+  assert.deepEqual(await alertsOf('failing'), [
+    { kind: 'down', failure: 'failure reported' },
+    { kind: 'up', failure: null },
+    { kind: 'down', failure: 'exit status 3' },
+  ]);
 });
 
 test('the back keeps exactly the newest PING_KEEP pings per check', async () => {

@@ -89,6 +89,7 @@ export async function startSmtp(): Promise<SmtpReceiver> {
 }
 
 export interface Received {
+  method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -101,6 +102,8 @@ export interface HttpReceiver {
   requests: Received[];
   /** Decides each answer: a status code, or 'hang' to never answer. Default 200. */
   respond: (r: Received) => number | 'hang' | Promise<number | 'hang'>;
+  /** Extra headers on every answer (e.g. Ping-Body-Limit). */
+  headers?: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -122,11 +125,18 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       } catch {
         json = undefined;
       }
-      const r: Received = { path: req.url ?? '', headers: req.headers, body, json, at: Date.now() };
+      const r: Received = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json,
+        at: Date.now(),
+      };
       receiver.requests.push(r);
       const answer = await receiver.respond(r);
       if (answer === 'hang') return;
-      res.writeHead(answer, { 'Content-Type': 'text/plain' });
+      res.writeHead(answer, { 'Content-Type': 'text/plain', ...receiver.headers });
       res.end(answer < 300 ? 'ok' : answer === 404 ? 'no_service' : 'error');
     });
   });

@@ -1,0 +1,106 @@
+// Minimal administration from the command line: create checks with a schedule, change a
+// schedule, list checks with their ping URLs, and an account's ping key for slug URLs.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { ensureAccount, pingKeyOf } from '../db/accounts.js';
+import {
+  insertCheck,
+  listChecks,
+  lockForSchedule,
+  updateSchedule,
+  type CheckRow,
+} from '../db/checks.js';
+import { transaction } from '../db/pool.js';
+import { checkNamesError, parseSchedule, type ScheduleInput } from '../domain/check-spec.js';
+import { scheduleDeadline } from '../domain/ping.js';
+import { UsageError, withPool } from './runtime.js';
+
+const DEFAULTS = { period: 86_400, grace: 3_600 };
+
+function baseUrl(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
+function describeSchedule(c: CheckRow): string {
+  return c.kind === 'cron'
+    ? `cron "${c.cron}" ${c.tz}, grace ${c.grace} s`
+    : `every ${c.period} s, grace ${c.grace} s`;
+}
+
+function show(c: CheckRow, config: Config, json: boolean): string {
+  const pingUrl = `${baseUrl(config)}/ping/${c.uuid}`;
+  if (json) return JSON.stringify({ ...c, ping_url: pingUrl }) + '\n';
+  return `${c.account}/${c.name}  ${c.status}  ${describeSchedule(c)}\n  ping URL: ${pingUrl}\n`;
+}
+
+export interface AddOptions extends ScheduleInput {
+  slug?: string;
+  email?: string;
+  json?: boolean;
+}
+
+export async function checkAddCommand(account: string, name: string, o: AddOptions): Promise<void> {
+  const bad = checkNamesError(account, name, o.slug, o.email);
+  if (bad) throw new UsageError(bad);
+  const schedule = parseSchedule(o, DEFAULTS);
+  if (typeof schedule === 'string') throw new UsageError(schedule);
+  await withPool(async (pool, config) => {
+    const created = await transaction(pool, async (client) => {
+      const accountId = await ensureAccount(client, account);
+      return insertCheck(client, {
+        accountId,
+        name,
+        slug: o.slug ?? null,
+        email: o.email ?? null,
+        ...schedule,
+        now: new Date(),
+      });
+    });
+    if (!created)
+      throw new UsageError(
+        `a check named ${JSON.stringify(name)} already exists in account ${JSON.stringify(account)}`,
+      );
+    process.stdout.write(show(created, config, Boolean(o.json)));
+  });
+}
+
+export async function checkScheduleCommand(
+  account: string,
+  name: string,
+  o: ScheduleInput,
+): Promise<void> {
+  const schedule = parseSchedule(o, DEFAULTS);
+  if (typeof schedule === 'string') throw new UsageError(schedule);
+  await withPool(async (pool) => {
+    await transaction(pool, async (client) => {
+      const check = await lockForSchedule(client, account, name);
+      if (!check)
+        throw new UsageError(
+          `no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`,
+        );
+      // An up check is now expected by its new schedule, counted from its last ping.
+      const next =
+        check.status === 'up' && check.lastPingAt && !check.startedAt
+          ? scheduleDeadline({ ...check, ...schedule }, check.lastPingAt)
+          : check.nextDeadline;
+      await updateSchedule(client, check.id, schedule, next, new Date());
+    });
+    process.stdout.write(`schedule of ${account}/${name} updated\n`);
+  });
+}
+
+export async function checkListCommand(o: { account?: string; json?: boolean }): Promise<void> {
+  await withPool(async (pool, config) => {
+    const checks = await listChecks(pool, o.account);
+    if (checks.length === 0 && !o.json) process.stdout.write('No checks.\n');
+    for (const c of checks) process.stdout.write(show(c, config, Boolean(o.json)));
+  });
+}
+
+export async function pingKeyCommand(account: string): Promise<void> {
+  await withPool(async (pool, config) => {
+    const key = await pingKeyOf(pool, account, randomBytes(16).toString('base64url'));
+    if (!key) throw new UsageError(`no account ${JSON.stringify(account)}`);
+    process.stdout.write(`${key}\n  slug URLs: ${baseUrl(config)}/ping/${key}/<slug>\n`);
+  });
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { testDatabase } from '../helpers/db.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const db = await testDatabase();
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: 'https://cron.example.com',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: root,
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('check add creates a cron check in a time zone and prints its ping URL', async () => {
+  const r = await cli([
+    'check',
+    'add',
+    'acme',
+    'report',
+    '--cron',
+    '30 9 * * 1-5',
+    '--tz',
+    'Europe/Berlin',
+    '--grace',
+    '600',
+    '--slug',
+    'report',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.kind, 'cron');
+  assert.equal(out.cron, '30 9 * * 1-5');
+  assert.equal(out.tz, 'Europe/Berlin');
+  assert.equal(out.grace, 600);
+  assert.equal(out.status, 'new');
+  assert.equal(out.ping_url, `https://cron.example.com/ping/${out.uuid}`);
+  const { rows } = await db.pool.query(
+    `SELECT name, slug, kind, cron, tz, grace, next_deadline FROM checks WHERE uuid = $1`,
+    [out.uuid],
+  );
+  assert.deepEqual(rows, [
+    {
+      name: 'report',
+      slug: 'report',
+      kind: 'cron',
+      cron: '30 9 * * 1-5',
+      tz: 'Europe/Berlin',
+      grace: 600,
+      next_deadline: null,
+    },
+  ]);
+});
+
+test('check add refuses an invalid cron expression or zone with a message (exit 2), writing nothing', async () => {
+  for (const [args, message] of [
+    [['--cron', '61 * * * *'], /not valid/],
+    [['--cron', '* * * *'], /5 fields/],
+    [['--cron', '0 9 * * *', '--tz', 'Mars/Base'], /not an IANA time zone/],
+    [['--period', '59'], /period must be a whole number of seconds from 60/],
+    [['--period', '3600', '--cron', '0 * * * *'], /either a period or a cron schedule/],
+    [['--slug', 'Bad Slug'], /slug must be/],
+  ] as const) {
+    const r = await cli(['check', 'add', 'acme', 'bad', ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(
+    (await db.pool.query(`SELECT count(*)::int AS n FROM checks WHERE name = 'bad'`)).rows[0].n,
+    0,
+  );
+});
+
+test('check schedule changes a schedule and recomputes the deadline of an up check', async () => {
+  const add = await cli([
+    'check',
+    'add',
+    'acme',
+    'hourly',
+    '--period',
+    '3600',
+    '--grace',
+    '300',
+    '--json',
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  await db.pool.query(
+    `UPDATE checks SET status = 'up', last_ping_at = '2026-06-01T10:17:00Z' WHERE name = 'hourly'`,
+  );
+  const r = await cli([
+    'check',
+    'schedule',
+    'acme',
+    'hourly',
+    '--cron',
+    '0 * * * *',
+    '--grace',
+    '120',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const { rows } = await db.pool.query(
+    `SELECT kind, period, cron, grace, next_deadline FROM checks WHERE name = 'hourly'`,
+  );
+  assert.deepEqual(rows, [
+    {
+      kind: 'cron',
+      period: null,
+      cron: '0 * * * *',
+      grace: 120,
+      next_deadline: new Date('2026-06-01T11:02:00Z'),
+    },
+  ]);
+  const missing = await cli(['check', 'schedule', 'acme', 'nope', '--period', '600']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no check "nope" in account "acme"/);
+});
+
+test('check list shows checks with their ping URLs; account ping-key prints a stable key', async () => {
+  const list = await cli(['check', 'list', '--account', 'acme']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(
+    list.stdout,
+    /^acme\/hourly {2}up {2}cron "0 \* \* \* \*" UTC, grace 120 s\n {2}ping URL: https:\/\/cron\.example\.com\/ping\/[0-9a-f-]{36}\n/m,
+  );
+  const k1 = await cli(['account', 'ping-key', 'acme']);
+  const k2 = await cli(['account', 'ping-key', 'acme']);
+  assert.equal(k1.code, 0, k1.stderr);
+  assert.equal(k1.stdout, k2.stdout);
+  assert.match(
+    k1.stdout,
+    /^[A-Za-z0-9_-]{22}\n {2}slug URLs: https:\/\/cron\.example\.com\/ping\/[A-Za-z0-9_-]{22}\/<slug>\n$/,
+  );
+  const none = await cli(['account', 'ping-key', 'nobody']);
+  assert.equal(none.code, 2);
+});
