@@ -1,5 +1,6 @@
-// The loops around sweepOnce and dispatchOnce. They are trivial on purpose: all decisions
-// live in the units the tests call. A loop never throws out: it logs and carries on.
+// The loops around sweepOnce, dispatchOnce and the periodic jobs. They are trivial on
+// purpose: all decisions live in the units the tests call. A loop never throws out: it logs
+// and carries on.
 import { earliestDeadline } from '../db/checks.js';
 import { nextNotificationDue } from '../db/notifications.js';
 import { claim, deliver } from './dispatch.js';
@@ -27,27 +28,31 @@ function until(deps: BackDeps, at: Date | undefined): number {
   return Math.min(bound, at.getTime() - deps.clock().getTime() + 1);
 }
 
-export function startSweeper(deps: BackDeps, onAlerts: () => void): Loop {
+/**
+ * Runs `step` until stopped. `step` does one round of work and returns how long to sleep
+ * (0: go again at once); a wake() cuts the sleep short. A throw is logged and paused on.
+ * `drain` runs after the last round (the work in hand is finished before stop resolves).
+ */
+function loop(
+  deps: BackDeps,
+  name: string,
+  step: () => Promise<number>,
+  drain?: () => Promise<unknown>,
+): Loop {
   const waiter = new Waiter();
   let running = true;
   const done = (async () => {
     while (running) {
+      let sleep: number;
       try {
-        const r = await sweepOnce(deps, deps.clock());
-        if (r.down > 0) {
-          deps.logger.info({ down: r.down, skipped: r.skipped }, 'checks missed');
-          onAlerts();
-        }
-        // A full batch means more may be due right now.
-        if (r.claimed >= deps.config.back.sweepBatch) continue;
-        // Wake at the earliest stored deadline, not on a fixed poll: alerts go out within
-        // milliseconds of it. The bound catches deadlines written after this look.
-        await waiter.wait(until(deps, await earliestDeadline(deps.pool)));
+        sleep = await step();
       } catch (err) {
-        deps.logger.error({ err }, 'sweep failed');
-        await waiter.wait(ERROR_PAUSE_MS);
+        deps.logger.error({ err }, `${name} failed`);
+        sleep = ERROR_PAUSE_MS;
       }
+      if (running && sleep > 0) await waiter.wait(sleep);
     }
+    await drain?.();
   })();
   return {
     wake: () => waiter.wake(),
@@ -57,56 +62,57 @@ export function startSweeper(deps: BackDeps, onAlerts: () => void): Loop {
       await done;
     },
   };
+}
+
+export function startSweeper(deps: BackDeps, onAlerts: () => void): Loop {
+  return loop(deps, 'sweep', async () => {
+    const r = await sweepOnce(deps, deps.clock());
+    if (r.down > 0) {
+      deps.logger.info({ down: r.down, skipped: r.skipped }, 'checks missed');
+      onAlerts();
+    }
+    // A full batch means more may be due right now.
+    if (r.claimed >= deps.config.back.sweepBatch) return 0;
+    // Wake at the earliest stored deadline, not on a fixed poll: alerts go out within
+    // milliseconds of it. The bound catches deadlines written after this look.
+    return until(deps, await earliestDeadline(deps.pool));
+  });
 }
 
 /**
- * Keeps up to DISPATCH_CONCURRENCY deliveries in flight and claims more as each one ends,
- * so a receiver that hangs until its timeout holds one slot, not the whole queue.
+ * Keeps up to DISPATCH_CONCURRENCY deliveries in flight and claims more as they end, so a
+ * receiver that hangs until its timeout holds one slot, not the whole queue.
  */
 export function startDispatcher(deps: BackDeps): Loop {
-  const waiter = new Waiter();
   const inFlight = new Set<Promise<unknown>>();
   const capacity = deps.config.back.dispatchConcurrency;
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      try {
-        const free = capacity - inFlight.size;
-        // Claim in batches: one commit per claimed batch rather than one per freed slot
-        // (a commit costs ~100x the claim's own work). A lone slot waits for company
-        // unless nothing is in flight.
-        if (free > 0 && (inFlight.size === 0 || free >= Math.ceil(capacity / 4))) {
-          const claimed = await claim(deps, deps.clock(), free);
-          for (const c of claimed) {
-            const p: Promise<unknown> = deliver(deps, c).finally(() => {
-              inFlight.delete(p);
-              waiter.wake();
-            });
-            inFlight.add(p);
-          }
-          if (claimed.length === free) continue;
-          await waiter.wait(until(deps, await nextNotificationDue(deps.pool)));
-        } else {
-          await waiter.wait(jittered(deps));
-        }
-      } catch (err) {
-        deps.logger.error({ err }, 'dispatch failed');
-        await waiter.wait(ERROR_PAUSE_MS);
+  const dispatcher: Loop = loop(
+    deps,
+    'dispatch',
+    async () => {
+      const free = capacity - inFlight.size;
+      // Claim in batches: one commit per claimed batch rather than one per freed slot (a
+      // commit costs ~100x the claim's own work). A lone free slot waits for company unless
+      // nothing is in flight; each delivery's end wakes the loop.
+      if (free === 0 || (inFlight.size > 0 && free < Math.ceil(capacity / 4)))
+        return jittered(deps);
+      const claimed = await claim(deps, deps.clock(), free);
+      for (const c of claimed) {
+        const p: Promise<unknown> = deliver(deps, c).finally(() => {
+          inFlight.delete(p);
+          dispatcher.wake();
+        });
+        inFlight.add(p);
       }
-    }
-    await Promise.all(inFlight);
-  })();
-  return {
-    wake: () => waiter.wake(),
-    stop: async () => {
-      running = false;
-      waiter.wake();
-      await done;
+      if (claimed.length === free) return 0;
+      return until(deps, await nextNotificationDue(deps.pool));
     },
-  };
+    () => Promise.all(inFlight),
+  );
+  return dispatcher;
 }
 
-/** Runs `fn` every `everyMs` (first after `firstMs`), one run at a time, logging failures. */
+/** Runs `fn` every `everyMs` (±10 %, first after `firstMs`), one run at a time. */
 export function startPeriodic(
   deps: BackDeps,
   name: string,
@@ -114,26 +120,14 @@ export function startPeriodic(
   everyMs: number,
   fn: () => Promise<unknown>,
 ): Loop {
-  const waiter = new Waiter();
-  let running = true;
-  const done = (async () => {
-    await waiter.wait(firstMs);
-    while (running) {
-      try {
-        const result = await fn();
-        deps.logger.debug({ result }, `${name} done`);
-      } catch (err) {
-        deps.logger.error({ err }, `${name} failed`);
-      }
-      if (running) await waiter.wait(everyMs * (0.9 + 0.2 * deps.random()));
+  let first = true;
+  return loop(deps, name, async () => {
+    if (first) {
+      first = false;
+      return firstMs;
     }
-  })();
-  return {
-    wake: () => waiter.wake(),
-    stop: async () => {
-      running = false;
-      waiter.wake();
-      await done;
-    },
-  };
+    const result = await fn();
+    deps.logger.debug({ result }, `${name} done`);
+    return everyMs * (0.9 + 0.2 * deps.random());
+  });
 }

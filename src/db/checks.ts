@@ -1,6 +1,8 @@
 import type { Queryable } from './pool.js';
 
-export type Status = 'new' | 'up' | 'late' | 'down' | 'paused';
+import type { PingCheck, Status } from '../domain/ping.js';
+
+export type { Status };
 
 export interface LockedCheck {
   id: number;
@@ -131,20 +133,11 @@ export async function earliestDeadline(db: Queryable): Promise<Date | undefined>
 }
 
 /** A check as a healthchecks-style ping sees it, locked for the ping's transaction. */
-export interface PingTarget {
+export interface PingTarget extends PingCheck {
   id: number;
   uuid: string;
   name: string;
   account: string;
-  status: Status;
-  kind: 'simple' | 'cron';
-  period: number | null;
-  cron: string | null;
-  tz: string;
-  grace: number;
-  startedAt: Date | null;
-  runId: string | null;
-  nextDeadline: Date | null;
 }
 
 const PING_TARGET = `c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,

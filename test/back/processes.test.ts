@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from '../../src/db/pool.js';
 import { testDatabase } from '../helpers/db.js';
-import { describe as outputOf, spawnCli, type Cli } from '../helpers/process.js';
+import { outputOf, spawnCli, type Cli } from '../helpers/process.js';
 import { startHttpReceiver, type Received } from '../helpers/receivers.js';
 
 const ACCOUNT = 'acme';

@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
+import { runCli } from '../helpers/process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const db = await testDatabase();
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      PUBLIC_URL: 'https://cron.example.com',
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: root,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+function cli(args: string[]) {
+  return runCli(args, {
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'https://cron.example.com',
   });
 }
 

@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { test } from 'node:test';
 import { sweepOnce } from '../../src/back/sweep.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
+import { runCli } from '../helpers/process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const target = await testDatabase();
 const source = await testDatabase({ migrated: false });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      DATABASE_URL: target.url,
-      LOG_LEVEL: 'warn',
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: root,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(args, { DATABASE_URL: target.url, LOG_LEVEL: 'warn' });
 }
 
 const now = Math.floor(Date.now() / 1000);

@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { test } from 'node:test';
 import { weeklyReportOnce } from '../../src/back/summary.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
+import { runCli } from '../helpers/process.js';
 import { startHttpReceiver, startSmtp } from '../helpers/receivers.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const db = await testDatabase();
 const slack = await startHttpReceiver();
 const smtp = await startSmtp();
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const childEnv: Record<string, string | undefined> = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      ...env,
-    };
-    for (const k of ['SLACK_WEBHOOK_URL', 'SMTP_URL', 'SUMMARY_EMAIL'])
-      if (!(k in env)) delete childEnv[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: root,
-      env: childEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env });
 }
 
 // Two accounts, three checks down (one missed since 2 h, two since 30 min), one up.

@@ -178,9 +178,6 @@ export function outputOf(cli: Cli): string {
   return `--- stdout ---\n${cli.stdout()}--- stderr ---\n${cli.stderr()}`;
 }
 
-/** The same, under its first name (imported as such by other test files). */
-export const describe = outputOf;
-
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
