@@ -111,6 +111,9 @@ export const settings = {
   PING_BODY_LIMIT_BYTES:
     'ping request bodies are stored up to this size, cut beyond (default 100000)',
   PING_KEEP: 'newest pings kept per check, 1-100000 (default 100)',
+  CRONWATCH_URL:
+    'for `cronwatch exec --uuid/--slug`: where cronwatch answers (default for --base-url)',
+  CRONWATCH_PING_KEY: 'for `cronwatch exec --slug`: the account ping key (default for --ping-key)',
   PING_CREATE_LIMIT:
     'most checks per account when a slug ping with ?create=1 adds one (default 1000)',
 } as const;
@@ -345,4 +348,15 @@ function readEnvironment(): Env {
     process.loadEnvFile(file);
   }
   return process.env;
+}
+
+/**
+ * `cronwatch exec` reads only its own two settings: a bad value elsewhere in a crontab's
+ * environment (say PORT) must not stop the wrapped job from running.
+ */
+export function execDefaults(env: Env = readEnvironment()): { baseUrl?: string; pingKey?: string } {
+  return {
+    ...(text(env, 'CRONWATCH_URL') ? { baseUrl: text(env, 'CRONWATCH_URL') } : {}),
+    ...(text(env, 'CRONWATCH_PING_KEY') ? { pingKey: text(env, 'CRONWATCH_PING_KEY') } : {}),
+  };
 }

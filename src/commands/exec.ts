@@ -2,6 +2,7 @@
 // the command with its output passed through live, then a ping with its exit status and the
 // tail of its output. cronwatch being down never fails or blocks the job for long: each ping
 // gives up after PING_DEADLINE_MS and the command's own status is what we exit with.
+import { execDefaults } from '../config.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -71,8 +72,8 @@ function under(url: URL, path: string): URL {
 
 /**
  * The ping URL from --url, or from --uuid / --slug under --base-url. --base-url and
- * --ping-key are only read with --uuid / --slug, so they can later come from the
- * environment without clashing with a --url.
+ * --ping-key (defaults: CRONWATCH_URL, CRONWATCH_PING_KEY) are only read with --uuid /
+ * --slug, so they never clash with a --url.
  */
 function targetOf(opts: ExecOptions): Target {
   const given = (['url', 'uuid', 'slug'] as const).filter((k) => opts[k] !== undefined);
@@ -274,7 +275,7 @@ export async function execCommand(command: string[], opts: ExecOptions): Promise
   try {
     if (command.length === 0)
       throw new UsageError('no command to run: cronwatch exec --url <ping-url> -- command [args…]');
-    target = targetOf(opts);
+    target = targetOf({ ...execDefaults(), ...opts });
   } catch (err) {
     if (err instanceof UsageError) usageExit(err.message);
     throw err;

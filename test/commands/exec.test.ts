@@ -376,3 +376,23 @@ test('end to end: the real front records the run, its exit status and output', a
   ]);
   assert.equal(status[0].status, 'down');
 });
+
+test('CRONWATCH_URL and CRONWATCH_PING_KEY give the defaults of --base-url and --ping-key; other bad settings do not matter', async () => {
+  const { receiver, uuid } = await server();
+  const byUuid = await runCli(['exec', '--uuid', uuid, '--', 'true'], {
+    CRONWATCH_URL: receiver.url,
+    PORT: 'not-a-port',
+  });
+  assert.equal(byUuid.code, 0, byUuid.stderr);
+  assertRun(receiver, uuid, 0);
+  receiver.requests.length = 0;
+  const bySlug = await runCli(['exec', '--slug', 'nightly', '--', 'false'], {
+    CRONWATCH_URL: receiver.url,
+    CRONWATCH_PING_KEY: 'k3y',
+  });
+  assert.equal(bySlug.code, 1, bySlug.stderr);
+  assert.deepEqual(
+    receiver.requests.map((r) => parts(r).path),
+    ['/ping/k3y/nightly/start', '/ping/k3y/nightly/1'],
+  );
+});
