@@ -9,6 +9,8 @@ import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
 import { healthcheck, healthz } from './health.js';
 import { home } from './home.js';
 import { handlePing, isPing } from './ping.js';
+import { GroupCommit } from './group-commit.js';
+import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
 
 export type { FrontDeps };
@@ -26,7 +28,14 @@ export function createExpressApp(deps: FrontDeps): express.Express {
 }
 
 /** The whole front: the ping routes on node:http first, express for everything else. */
-export function createApp(deps: FrontDeps): RequestListener {
+export function createApp(given: FrontDeps): RequestListener {
+  // Pings of a front share commits: up to 1,000 per transaction, two transactions in flight.
+  const batcher = new GroupCommit(
+    (items: UuidPing[]) => flushUuidPings(given.pool, items),
+    1000,
+    2,
+  );
+  const deps: FrontDeps = { uuidPings: (p) => batcher.submit(p), ...given };
   const app = createExpressApp(deps);
   const log = pinoHttp({ logger: deps.logger, quietReqLogger: true });
   return (req: IncomingMessage, res: ServerResponse) => {

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { UuidPing } from '../db/ping-batch.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import type { AddressOf } from './address.js';
@@ -10,4 +11,6 @@ export interface FrontDeps {
   logger: Logger;
   clock: () => Date;
   addressOf: AddressOf;
+  /** Records a uuid ping through group commit; createApp provides it. */
+  uuidPings?: (p: UuidPing) => Promise<'ok' | 'not found'>;
 }

@@ -146,7 +146,7 @@ export async function handlePing(
   } else {
     req.resume();
   }
-  const result = await recordPing(deps.pool, {
+  const request = {
     target: parsed.target,
     kind: parsed.kind,
     exitStatus: parsed.exitStatus,
@@ -158,7 +158,14 @@ export async function handlePing(
     body,
     bodySize,
     globalSlack: deps.config.slack !== undefined,
-  });
+  };
+  // uuid pings (the bulk of traffic) share commits; slug pings, which may create checks,
+  // take the one-at-a-time path.
+  const target = request.target;
+  const result: PingResult =
+    'uuid' in target && deps.uuidPings
+      ? await deps.uuidPings({ ...request, target })
+      : await recordPing(deps.pool, request);
   const [status, text] = RESULTS[result];
   answer(res, deps, status, text);
 }

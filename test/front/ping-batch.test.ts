@@ -1,0 +1,165 @@
+// Group commit: a batch of uuid pings is one transaction whose outcome equals applying the
+// pings one by one in arrival order; a ping that fails the batch fails alone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { flushUuidPings, type UuidPing } from '../../src/db/ping-batch.js';
+import { createApp } from '../../src/front/app.js';
+import { GroupCommit } from '../../src/front/group-commit.js';
+import { frontDeps } from '../helpers/app.js';
+import { testDatabase } from '../helpers/db.js';
+
+const db = await testDatabase();
+const { rows: acc } = await db.pool.query(
+  `INSERT INTO accounts (name) VALUES ('batch') RETURNING id`,
+);
+async function newCheck(name: string): Promise<string> {
+  const { rows } = await db.pool.query(
+    `INSERT INTO checks (account_id, name, period, grace, status) VALUES ($1, $2, 3600, 300, 'up') RETURNING uuid`,
+    [acc[0].id, name],
+  );
+  return rows[0].uuid;
+}
+const T0 = Date.parse('2026-08-01T00:00:00Z');
+function ping(
+  uuid: string,
+  s: number,
+  kind: UuidPing['kind'] = 'success',
+  extra: Partial<UuidPing> = {},
+): UuidPing {
+  return {
+    target: { uuid },
+    kind,
+    exitStatus: null,
+    rid: null,
+    now: new Date(T0 + s * 1000),
+    address: '10.0.0.1',
+    method: 'GET',
+    userAgent: null,
+    body: null,
+    bodySize: null,
+    globalSlack: false,
+    ...extra,
+  };
+}
+
+test('pings of one check in one batch apply in order: numbering, run pairing, flips', async () => {
+  const a = await newCheck('a');
+  const b = await newCheck('b');
+  const rid = '11111111-1111-4111-8111-111111111111';
+  const results = await flushUuidPings(db.pool, [
+    ping(a, 0, 'start', { rid }),
+    ping(b, 1),
+    ping('00000000-0000-4000-8000-000000000000', 2),
+    ping(a, 5, 'success', { rid }),
+    ping(a, 6, 'fail'),
+    ping(a, 7, 'success'),
+  ]);
+  assert.deepEqual(
+    results.map((r) => (r.ok ? r.value : 'error')),
+    ['ok', 'ok', 'not found', 'ok', 'ok', 'ok'],
+  );
+  const { rows } = await db.pool.query(
+    `SELECT p.n, p.kind, p.duration FROM pings p JOIN checks c ON c.id = p.check_id WHERE c.uuid = $1 ORDER BY p.n`,
+    [a],
+  );
+  assert.deepEqual(rows, [
+    { n: 1, kind: 'start', duration: null },
+    { n: 2, kind: 'success', duration: 5 },
+    { n: 3, kind: 'fail', duration: null },
+    { n: 4, kind: 'success', duration: null },
+  ]);
+  const check = (
+    await db.pool.query(
+      `SELECT status, ping_count, last_duration, next_deadline FROM checks WHERE uuid = $1`,
+      [a],
+    )
+  ).rows[0];
+  assert.deepEqual(check, {
+    status: 'up',
+    ping_count: 4,
+    last_duration: 5,
+    next_deadline: new Date(T0 + 7000 + 3900_000),
+  });
+  const flips = await db.pool.query(
+    `SELECT from_status, to_status FROM flips f JOIN checks c ON c.id = f.check_id WHERE c.uuid = $1 ORDER BY f.id`,
+    [a],
+  );
+  assert.deepEqual(flips.rows, [
+    { from_status: 'up', to_status: 'down' },
+    { from_status: 'down', to_status: 'up' },
+  ]);
+});
+
+test('a ping that breaks the batch fails alone; the others are committed', async () => {
+  const good = await newCheck('good');
+  const bad = await newCheck('bad');
+  await db.pool.query(`CREATE FUNCTION fail_bad() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.check_id = (SELECT id FROM checks WHERE name = 'bad') THEN RAISE EXCEPTION 'broken'; END IF; RETURN NEW; END $$`);
+  await db.pool.query(
+    `CREATE TRIGGER fail_bad BEFORE INSERT ON pings FOR EACH ROW EXECUTE FUNCTION fail_bad()`,
+  );
+  try {
+    const results = await flushUuidPings(db.pool, [ping(good, 0), ping(bad, 1), ping(good, 2)]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, false, true],
+    );
+    const n = await db.pool.query(
+      `SELECT c.name, count(p.id)::int AS n FROM checks c LEFT JOIN pings p ON p.check_id = c.id WHERE c.name IN ('good', 'bad') GROUP BY c.name ORDER BY c.name`,
+    );
+    assert.deepEqual(n.rows, [
+      { name: 'bad', n: 0 },
+      { name: 'good', n: 2 },
+    ]);
+    assert.equal(
+      (await db.pool.query(`SELECT ping_count FROM checks WHERE name = 'bad'`)).rows[0].ping_count,
+      0,
+    );
+  } finally {
+    await db.pool.query(`DROP TRIGGER fail_bad ON pings; DROP FUNCTION fail_bad()`);
+  }
+});
+
+test('group commit: a lone item flushes at once; items that queue during a flush share the next', async () => {
+  const batches: number[][] = [];
+  let release: () => void = () => undefined;
+  const gc = new GroupCommit<number, number>(
+    async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      return items.map((value) => ({ ok: true, value: value * 2 }));
+    },
+    3,
+    1,
+  );
+  const first = gc.submit(1);
+  const rest = [2, 3, 4, 5, 6].map((i) => gc.submit(i));
+  assert.deepEqual(batches, [[1]]);
+  release();
+  assert.deepEqual(await Promise.all([first, ...rest]), [2, 4, 6, 8, 10, 12]);
+  assert.deepEqual(batches, [[1], [2, 3, 4], [5, 6]]);
+});
+
+test('every ping answered 200 during a concurrent burst is committed, numbered without gaps', async () => {
+  const uuids = await Promise.all([1, 2, 3, 4].map((i) => newCheck(`burst-${i}`)));
+  const app = createApp(frontDeps(db.pool));
+  const server = (await import('node:http')).createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const responses = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        fetch(`http://127.0.0.1:${port}/ping/${uuids[i % 4]}`).then((r) => r.status),
+      ),
+    );
+    assert.ok(responses.every((s) => s === 200));
+    const { rows } = await db.pool.query(
+      `SELECT c.name, c.ping_count, count(p.id)::int AS n, max(p.n) AS max_n
+         FROM checks c JOIN pings p ON p.check_id = c.id WHERE c.name LIKE 'burst-%' GROUP BY c.id ORDER BY c.name`,
+    );
+    for (const r of rows) assert.deepEqual([r.ping_count, r.n, r.max_n], [100, 100, 100], r.name);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
