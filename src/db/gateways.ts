@@ -45,7 +45,7 @@ export async function markSuppressed(
   await db.query(
     `UPDATE checks c SET suppressed_by = k.gateway
        FROM unnest($1::bigint[], $2::bigint[]) AS k(job, gateway)
-      WHERE c.id = k.job`,
+      WHERE c.id = ANY($1::bigint[]) AND c.id = k.job`,
     [jobIds, gatewayIds],
   );
 }

@@ -28,7 +28,7 @@ export async function insertNotifications(
      UNION ALL
      SELECT e.flip_id, NULL, 'email', jsonb_build_object('to', c.email), e.payload, $4::timestamptz, $4::timestamptz
        FROM e JOIN checks c ON c.id = e.check_id
-      WHERE coalesce(c.email, '') <> ''
+      WHERE c.id = ANY($2::bigint[]) AND coalesce(c.email, '') <> ''
      UNION ALL
      SELECT e.flip_id, NULL, 'slack', '{"global": true}'::jsonb, e.payload, $4::timestamptz, $4::timestamptz
        FROM e WHERE $5::boolean`,

@@ -42,7 +42,7 @@ async function runStarts(
     `SELECT DISTINCT ON (p.check_id, p.run_id) p.check_id, p.run_id, p.created_at AS at
        FROM pings p JOIN unnest($1::bigint[], $2::uuid[]) AS k(check_id, run_id)
          ON p.check_id = k.check_id AND p.run_id = k.run_id
-      WHERE p.kind = 'start'
+      WHERE p.kind = 'start' AND p.check_id = ANY($1::bigint[])
       ORDER BY p.check_id, p.run_id, p.id DESC`,
     [keys.map((k) => k.checkId), keys.map((k) => k.rid)],
   );
@@ -159,7 +159,9 @@ export async function recordUuidPings(
          FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::uuid[],
                      $6::timestamptz[], $7::float8[], $8::text[], $9::bigint[], $10::timestamptz[])
               AS u(id, status, next_deadline, started_at, run_id, last_ping_at, duration, address, ping_count, at)
-        WHERE c.id = u.id`,
+        -- id = ANY(...) lets the planner use the primary key; joined to unnest alone it
+        -- hashed the whole table (4 ms at 10k checks, linear in the number of checks).
+        WHERE c.id = ANY($1::bigint[]) AND c.id = u.id`,
       [
         t.map((x) => x.id),
         t.map((x) => x.status),
