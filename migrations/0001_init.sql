@@ -78,7 +78,6 @@ CREATE TABLE pings (
   body_size    integer,
   duration     double precision
 );
-CREATE INDEX pings_check ON pings (check_id, id DESC);
 
 CREATE TABLE flips (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
