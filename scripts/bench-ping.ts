@@ -63,7 +63,12 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-async function wrk(url: string, connections: number, close: boolean, script: string): Promise<Result> {
+async function wrk(
+  url: string,
+  connections: number,
+  close: boolean,
+  script: string,
+): Promise<Result> {
   const argv = ['-t2', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script];
   if (close) argv.push('-H', 'Connection: close');
   const { stdout } = await run('wrk', [...argv, url], { maxBuffer: 1 << 20 });
@@ -82,7 +87,9 @@ async function wrk(url: string, connections: number, close: boolean, script: str
 }
 
 function rssMb(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024);
+  return readFile(`/proc/${pid}/status`, 'utf8').then(
+    (s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024,
+  );
 }
 
 async function main() {
@@ -109,7 +116,10 @@ async function main() {
         `request = function() return wrk.format("GET", "/ping/" .. uuids[math.random(#uuids)]) end\n`,
     );
     const hot = path.join(tmp, 'hot.lua');
-    await writeFile(hot, `request = function() return wrk.format("GET", "/ping/${rows[0]!.uuid}") end\n`);
+    await writeFile(
+      hot,
+      `request = function() return wrk.format("GET", "/ping/${rows[0]!.uuid}") end\n`,
+    );
     const plain = path.join(tmp, 'plain.lua');
     await writeFile(plain, `request = function() return wrk.format("GET", "/") end\n`);
 
@@ -120,28 +130,48 @@ async function main() {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const front = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', 'front'], {
       cwd: root,
-      env: { ...env, DATABASE_URL: db.url, PORT: String(frontPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+      env: {
+        ...env,
+        DATABASE_URL: db.url,
+        PORT: String(frontPort),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        LOG_FORMAT: 'json',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(front);
     const barePort = await freePort();
     const bare = spawn(
       process.execPath,
-      ['-e', `require('http').createServer((q, s) => { s.writeHead(200, {'Content-Type': 'text/plain'}); s.end('OK'); }).listen(${barePort}, '127.0.0.1')`],
+      [
+        '-e',
+        `require('http').createServer((q, s) => { s.writeHead(200, {'Content-Type': 'text/plain'}); s.end('OK'); }).listen(${barePort}, '127.0.0.1')`,
+      ],
       { stdio: 'ignore' },
     );
     children.push(bare);
     await waitFor(`http://127.0.0.1:${frontPort}/healthcheck`);
     await waitFor(`http://127.0.0.1:${barePort}/`);
 
-    const count = async () => Number((await client.query('SELECT count(*) AS n FROM pings')).rows[0].n);
+    const count = async () =>
+      Number((await client.query('SELECT count(*) AS n FROM pings')).rows[0].n);
     let maxRss = 0;
-    const sampler = setInterval(() => void rssMb(front.pid!).then((mb) => (maxRss = Math.max(maxRss, mb))), 200);
+    const sampler = setInterval(
+      () => void rssMb(front.pid!).then((mb) => (maxRss = Math.max(maxRss, mb))),
+      200,
+    );
 
-    console.log(`command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS}`);
-    console.log(`machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box`);
+    console.log(
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS}`,
+    );
+    console.log(
+      `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box`,
+    );
     console.log('');
-    console.log('target            conns  conn   pings/s   p50       p99       2xx      errors  durable  % of bare');
+    console.log(
+      'target            conns  conn   pings/s   p50       p99       2xx      errors  durable  % of bare',
+    );
     for (const close of [false, true]) {
       for (const c of CONNECTIONS) {
         const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
@@ -169,7 +199,9 @@ async function main() {
     await client.end();
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+    );
     await db.stop();
     await rm(tmp, { recursive: true, force: true });
   }

@@ -6,6 +6,12 @@ import {
   checkScheduleCommand,
   pingKeyCommand,
 } from './commands/checks.js';
+import {
+  accountCreateCommand,
+  keyCreateCommand,
+  keyListCommand,
+  keyRevokeCommand,
+} from './commands/accounts.js';
 import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -116,13 +122,44 @@ check
   .option('--json', 'one JSON object per line')
   .action(checkListCommand);
 
-program
-  .command('account')
-  .description('account administration')
+const account = program.command('account').description('account administration');
+account
+  .command('create')
+  .description(
+    'create an account and print its read-write and read-only API keys and its ping key (shown once)',
+  )
+  .argument('<name>')
+  .option('--json', 'print {account, api_key, api_key_readonly, ping_key}')
+  .action(accountCreateCommand);
+account
   .command('ping-key')
   .description("print the account's ping key for slug URLs (created on first use)")
   .argument('<account>')
   .action(pingKeyCommand);
+
+const key = program
+  .command('key')
+  .description('API keys of an account (for /api/v3): create, list, revoke');
+key
+  .command('create')
+  .description('add an API key to an account and print it (shown once)')
+  .argument('<account>')
+  .option('--read-only', 'a read-only key (list and read checks and flips only)')
+  .option('--name <name>', 'a note to tell keys apart')
+  .option('--json', 'print the key as JSON')
+  .action(keyCreateCommand);
+key
+  .command('list')
+  .description("list an account's API keys (prefix, scope, name, dates; never the keys)")
+  .argument('<account>')
+  .option('--json', 'one JSON object per line')
+  .action(keyListCommand);
+key
+  .command('revoke')
+  .description('revoke an API key by its prefix (see key list)')
+  .argument('<account>')
+  .argument('<prefix>')
+  .action(keyRevokeCommand);
 
 // gocron's crontab lines say `gocron-back --summary [--verbose]`: accept the same shape.
 const argv = process.argv.slice(2);

@@ -29,3 +29,23 @@ export async function pingKeyOf(
   );
   return rows[0]?.ping_key;
 }
+
+/** Creates an account with its ping key; undefined when the name is taken. */
+export async function createAccount(
+  db: Queryable,
+  name: string,
+  pingKey: string,
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO accounts (name, ping_key) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    [name, pingKey],
+  );
+  return rows[0]?.id;
+}
+
+export async function accountIdByName(db: Queryable, name: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM accounts WHERE name = $1`, [
+    name,
+  ]);
+  return rows[0]?.id;
+}

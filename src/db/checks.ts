@@ -336,3 +336,81 @@ export async function updateSchedule(
     [id, s.kind, s.period, s.cron, s.tz, s.grace, nextDeadline, now],
   );
 }
+
+/** A check as the Management API shows it. */
+export interface ApiCheckRow {
+  id: number;
+  uuid: string;
+  name: string;
+  slug: string | null;
+  kind: 'simple' | 'cron';
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  status: Status;
+  startedAt: Date | null;
+  lastPingAt: Date | null;
+  nextDeadline: Date | null;
+  lastDuration: number | null;
+  tags: string[];
+  description: string;
+  pingCount: number;
+  /** Comma-separated uuids of the check's channels, sorted (healthchecks' `channels`). */
+  channels: string;
+}
+
+const API_CHECK = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
+  c.started_at AS "startedAt", c.last_ping_at AS "lastPingAt", c.next_deadline AS "nextDeadline",
+  c.last_duration AS "lastDuration", c.tags, c.description, c.ping_count AS "pingCount",
+  coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
+              FROM check_channels cc JOIN channels ch ON ch.id = cc.channel_id
+             WHERE cc.check_id = c.id), '') AS channels`;
+
+export interface ApiCheckFilter {
+  /** Every one of these tags (none: no filter). */
+  tags: string[];
+  slug: string | null;
+  /** Checks with an id above this one (the cursor), in id order. */
+  afterId: number;
+  /** At most this many; null: all. */
+  limit: number | null;
+}
+
+/** The account's checks, in id order, filtered; every query is scoped by the account. */
+export async function listApiChecks(
+  db: Queryable,
+  accountId: number,
+  f: ApiCheckFilter,
+): Promise<ApiCheckRow[]> {
+  const { rows } = await db.query<ApiCheckRow>(
+    `SELECT ${API_CHECK} FROM checks c
+      WHERE c.account_id = $1 AND c.tags @> $2::text[] AND ($3::text IS NULL OR c.slug = $3)
+        AND c.id > $4
+      ORDER BY c.id LIMIT $5`,
+    [accountId, f.tags, f.slug, f.afterId, f.limit],
+  );
+  return rows;
+}
+
+/** One check of the account by uuid; another account's check is not found. */
+export async function apiCheckByUuid(
+  db: Queryable,
+  accountId: number,
+  uuid: string,
+): Promise<ApiCheckRow | undefined> {
+  const { rows } = await db.query<ApiCheckRow>(
+    `SELECT ${API_CHECK} FROM checks c WHERE c.account_id = $1 AND c.uuid = $2::uuid`,
+    [accountId, uuid],
+  );
+  return rows[0];
+}
+
+/** Every check uuid of the account (to find one by unique_key, which is a hash of it). */
+export async function accountCheckUuids(db: Queryable, accountId: number): Promise<string[]> {
+  const { rows } = await db.query<{ uuid: string }>(
+    `SELECT uuid::text AS uuid FROM checks WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows.map((r) => r.uuid);
+}

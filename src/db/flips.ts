@@ -25,3 +25,25 @@ export async function insertFlips(db: Queryable, flips: NewFlip[]): Promise<Map<
   );
   return new Map(rows.map((r) => [r.check_id, r.id]));
 }
+
+export interface ApiFlipRow {
+  at: Date;
+  to: Status;
+}
+
+/** A check's flips, newest first, with created_at in [from, to) where given. */
+export async function listApiFlips(
+  db: Queryable,
+  checkId: number,
+  from: Date | null,
+  to: Date | null,
+): Promise<ApiFlipRow[]> {
+  const { rows } = await db.query<ApiFlipRow>(
+    `SELECT created_at AS at, to_status AS "to" FROM flips
+      WHERE check_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
+        AND ($3::timestamptz IS NULL OR created_at < $3)
+      ORDER BY created_at DESC, id DESC`,
+    [checkId, from, to],
+  );
+  return rows;
+}

@@ -70,3 +70,56 @@ export async function prunePings(
   );
   return rowCount ?? 0;
 }
+
+/** A logged ping as the Management API lists it. */
+export interface ApiPingRow {
+  n: number;
+  at: Date;
+  kind: 'success' | 'start' | 'fail' | 'log' | 'exitcode';
+  exitStatus: number | null;
+  runId: string | null;
+  address: string | null;
+  method: string | null;
+  userAgent: string | null;
+  duration: number | null;
+  hasBody: boolean;
+}
+
+/**
+ * The newest `limit` pings of a check, newest first, among the `keep` newest by number:
+ * pings the back has not pruned yet are hidden already, so the list does not depend on
+ * when the prune last ran.
+ */
+export async function listApiPings(
+  db: Queryable,
+  checkId: number,
+  keep: number,
+  limit: number,
+): Promise<ApiPingRow[]> {
+  const { rows } = await db.query<ApiPingRow>(
+    `SELECT p.n, p.created_at AS at, p.kind, p.exit_status AS "exitStatus", p.run_id::text AS "runId",
+            p.address, p.method, p.user_agent AS "userAgent", p.duration,
+            (coalesce(p.body, '') <> '') AS "hasBody"
+       FROM pings p JOIN checks c ON c.id = p.check_id
+      WHERE p.check_id = $1 AND p.n > c.ping_count - $2
+      ORDER BY p.n DESC, p.id DESC LIMIT $3`,
+    [checkId, keep, limit],
+  );
+  return rows;
+}
+
+/** The stored body of ping number `n` of a check; undefined when none (or pruned, or empty). */
+export async function apiPingBody(
+  db: Queryable,
+  checkId: number,
+  n: number,
+  keep: number,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ body: string | null }>(
+    `SELECT p.body FROM pings p JOIN checks c ON c.id = p.check_id
+      WHERE p.check_id = $1 AND p.n = $2 AND p.n > c.ping_count - $3
+      ORDER BY p.id DESC LIMIT 1`,
+    [checkId, n, keep],
+  );
+  return rows[0]?.body || undefined;
+}

@@ -1,0 +1,125 @@
+// Accounts and API keys from the command line. A key is printed once, when it is made: the
+// database keeps only its prefix (to find it) and a hash (to check it).
+import { randomBytes } from 'node:crypto';
+import { accountIdByName, createAccount } from '../db/accounts.js';
+import { insertApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
+import { transaction, type Queryable } from '../db/pool.js';
+import { hashKey, keyPrefix } from '../domain/api-key.js';
+import { UsageError, withPool } from './runtime.js';
+
+const ACCOUNT_NAME = /^[^\s\p{C}][^\p{C}]{0,199}$/u;
+
+/** A new key of the account: 24 random bytes (32 characters), stored as prefix + hash. */
+async function addKey(db: Queryable, accountId: number, scope: KeyScope, name: string) {
+  for (;;) {
+    const key = randomBytes(24).toString('base64url');
+    const prefix = keyPrefix(key);
+    if (await insertApiKey(db, { accountId, scope, prefix, hash: hashKey(key), name }))
+      return { key, prefix };
+  }
+}
+
+export async function accountCreateCommand(name: string, o: { json?: boolean }): Promise<void> {
+  if (!ACCOUNT_NAME.test(name))
+    throw new UsageError('account name must be 1-200 characters, without control characters');
+  await withPool(async (pool, config) => {
+    const made = await transaction(pool, async (client) => {
+      const pingKey = randomBytes(16).toString('base64url');
+      const id = await createAccount(client, name, pingKey);
+      if (id === undefined) return undefined;
+      const write = await addKey(client, id, 'write', 'created with the account');
+      const read = await addKey(client, id, 'read', 'created with the account');
+      return { pingKey, write: write.key, read: read.key };
+    });
+    if (!made)
+      throw new UsageError(
+        `account ${JSON.stringify(name)} already exists: add keys to it with \`cronwatch key create ${name}\``,
+      );
+    if (o.json) {
+      process.stdout.write(
+        JSON.stringify({
+          account: name,
+          api_key: made.write,
+          api_key_readonly: made.read,
+          ping_key: made.pingKey,
+        }) + '\n',
+      );
+      return;
+    }
+    const base = config.publicUrl ?? `http://localhost:${config.port}`;
+    process.stdout.write(
+      `account ${name} created. The keys are shown only now: store them.\n` +
+        `  API key (read-write): ${made.write}\n` +
+        `  API key (read-only):  ${made.read}\n` +
+        `  ping key:             ${made.pingKey}   (slug URLs: ${base}/ping/${made.pingKey}/<slug>)\n`,
+    );
+  });
+}
+
+async function accountId(db: Queryable, account: string): Promise<number> {
+  const id = await accountIdByName(db, account);
+  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
+  return id;
+}
+
+export async function keyCreateCommand(
+  account: string,
+  o: { readOnly?: boolean; name?: string; json?: boolean },
+): Promise<void> {
+  const name = o.name ?? '';
+  if (name.length > 200) throw new UsageError('--name must be at most 200 characters');
+  await withPool(async (pool) => {
+    const id = await accountId(pool, account);
+    const scope: KeyScope = o.readOnly ? 'read' : 'write';
+    const { key, prefix } = await addKey(pool, id, scope, name);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ account, key, prefix, scope, name }) + '\n');
+      return;
+    }
+    process.stdout.write(
+      `${scope === 'write' ? 'read-write' : 'read-only'} API key of ${account} (shown only now): ${key}\n` +
+        `  prefix ${prefix}: revoke it with \`cronwatch key revoke ${account} ${prefix}\`\n`,
+    );
+  });
+}
+
+export async function keyListCommand(account: string, o: { json?: boolean }): Promise<void> {
+  await withPool(async (pool) => {
+    const keys = await listApiKeys(pool, await accountId(pool, account));
+    if (o.json) {
+      for (const k of keys)
+        process.stdout.write(
+          JSON.stringify({
+            prefix: k.prefix,
+            scope: k.scope,
+            name: k.name,
+            created_at: k.createdAt,
+            last_used_at: k.lastUsedAt,
+            revoked_at: k.revokedAt,
+          }) + '\n',
+        );
+      return;
+    }
+    if (keys.length === 0) process.stdout.write(`No API keys in ${account}.\n`);
+    const when = (d: Date | null) => (d ? d.toISOString() : 'never');
+    for (const k of keys)
+      process.stdout.write(
+        `${k.prefix}  ${k.scope === 'write' ? 'read-write' : 'read-only '}  created ${when(k.createdAt)}` +
+          `  last used ${when(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${when(k.revokedAt)}` : ''}` +
+          `${k.name ? `  ${JSON.stringify(k.name)}` : ''}\n`,
+      );
+  });
+}
+
+export async function keyRevokeCommand(account: string, prefix: string): Promise<void> {
+  await withPool(async (pool) => {
+    const result = await revokeApiKey(pool, await accountId(pool, account), prefix, new Date());
+    if (result === 'missing')
+      throw new UsageError(`no API key with prefix ${JSON.stringify(prefix)} in ${account}`);
+    process.stdout.write(
+      result === 'revoked'
+        ? `API key ${prefix} of ${account} revoked\n`
+        : `API key ${prefix} of ${account} was already revoked\n`,
+    );
+  });
+}
