@@ -12,6 +12,7 @@ import {
   keyListCommand,
   keyRevokeCommand,
 } from './commands/accounts.js';
+import { checkPauseCommand, checkResumeCommand, checkRmCommand } from './commands/check-state.js';
 import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -87,7 +88,7 @@ program
 
 const check = program
   .command('check')
-  .description('create checks, change their schedules, list them');
+  .description('create checks, change their schedules, list, pause, resume and delete them');
 const schedule = (c: Command) =>
   c
     .option('--period <seconds>', 'expected every this many seconds (60 to 31536000)')
@@ -121,6 +122,21 @@ check
   .option('--account <name>', 'only this account')
   .option('--json', 'one JSON object per line')
   .action(checkListCommand);
+for (const [name, description, action] of [
+  [
+    'pause',
+    'pause a check: nothing is expected, no alert, until resumed or pinged',
+    checkPauseCommand,
+  ],
+  ['resume', 'resume a paused check (status new until its next ping)', checkResumeCommand],
+  ['rm', 'delete a check with its pings and flips', checkRmCommand],
+] as const)
+  check
+    .command(name)
+    .description(description)
+    .argument('<account>')
+    .argument('<name>')
+    .action(action);
 
 const account = program.command('account').description('account administration');
 account

@@ -11,8 +11,12 @@ import {
   type CheckRow,
 } from '../db/checks.js';
 import { transaction } from '../db/pool.js';
-import { checkNamesError, parseSchedule, type ScheduleInput } from '../domain/check-spec.js';
-import { scheduleDeadline } from '../domain/ping.js';
+import {
+  checkNamesError,
+  deadlineAfterScheduleChange,
+  parseSchedule,
+  type ScheduleInput,
+} from '../domain/check-spec.js';
 import { UsageError, withPool } from './runtime.js';
 
 const DEFAULTS = { period: 86_400, grace: 3_600 };
@@ -78,11 +82,7 @@ export async function checkScheduleCommand(
         throw new UsageError(
           `no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`,
         );
-      // An up check is now expected by its new schedule, counted from its last ping.
-      const next =
-        check.status === 'up' && check.lastPingAt && !check.startedAt
-          ? scheduleDeadline({ ...check, ...schedule }, check.lastPingAt)
-          : check.nextDeadline;
+      const next = deadlineAfterScheduleChange(check, schedule);
       await updateSchedule(client, check.id, schedule, next, new Date());
     });
     process.stdout.write(`schedule of ${account}/${name} updated\n`);

@@ -141,7 +141,8 @@ export interface PingTarget extends PingCheck {
 }
 
 const PING_TARGET = `c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
-  c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline"`;
+  c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
+  c.manual_resume AS "manualResume"`;
 
 export async function lockCheckByUuid(
   db: Queryable,
@@ -356,6 +357,7 @@ export interface ApiCheckRow {
   tags: string[];
   description: string;
   pingCount: number;
+  manualResume: boolean;
   /** Comma-separated uuids of the check's channels, sorted (healthchecks' `channels`). */
   channels: string;
 }
@@ -363,7 +365,7 @@ export interface ApiCheckRow {
 const API_CHECK = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
   c.started_at AS "startedAt", c.last_ping_at AS "lastPingAt", c.next_deadline AS "nextDeadline",
   c.last_duration AS "lastDuration", c.tags, c.description, c.ping_count AS "pingCount",
-  coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
+  c.manual_resume AS "manualResume", coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
               FROM check_channels cc JOIN channels ch ON ch.id = cc.channel_id
              WHERE cc.check_id = c.id), '') AS channels`;
 

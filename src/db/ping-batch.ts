@@ -22,7 +22,7 @@ async function lockByUuids(client: Client, uuids: string[]): Promise<Map<string,
   const { rows } = await client.query<Locked>(
     `SELECT c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
             c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
-            c.ping_count AS "pingCount"
+            c.ping_count AS "pingCount", c.manual_resume AS "manualResume"
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE c.uuid = ANY($1::uuid[])
       ORDER BY c.id

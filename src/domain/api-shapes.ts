@@ -22,6 +22,7 @@ export interface ShapeCheck {
   tags: string[];
   description: string;
   pingCount: number;
+  manualResume: boolean;
   channels: string;
 }
 
@@ -53,7 +54,7 @@ export function isoMicros(d: Date): string {
 export function nextPingDue(c: ShapeCheck): Date | null {
   if (c.status !== 'up' && c.status !== 'late') return null;
   if (c.lastPingAt) {
-    const deadline = scheduleDeadline({ ...c, runId: null }, c.lastPingAt);
+    const deadline = scheduleDeadline(c, c.lastPingAt);
     if (deadline) return new Date(deadline.getTime() - c.grace * 1000);
   }
   return c.nextDeadline && !c.startedAt
@@ -88,8 +89,8 @@ export function checkJson(c: ShapeCheck, ctx: ShapeContext): Record<string, unkn
     started: c.startedAt !== null,
     last_ping: c.lastPingAt ? isoSeconds(c.lastPingAt) : null,
     next_ping: next ? isoSeconds(next) : null,
+    manual_resume: c.manualResume,
     // Fields of healthchecks features cronwatch does not have (yet): their defaults.
-    manual_resume: false,
     methods: '',
     subject: '',
     subject_fail: '',

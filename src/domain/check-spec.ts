@@ -1,5 +1,6 @@
 // Validation of a check's schedule and names as operators give them (CLI now, API later).
 import { cronError } from './cron.js';
+import { scheduleDeadline, type Status } from './ping.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
 import { nameError, parseEmails } from './text.js';
 
@@ -63,4 +64,24 @@ export function checkNamesError(
     if ('error' in parsed) return parsed.error;
   }
   return undefined;
+}
+
+/**
+ * The stored deadline of a check whose schedule changes (CLI `check schedule`, API update):
+ * an up check between runs is now expected by its new schedule, counted from its last
+ * ping; any other check keeps its deadline (a running check must still finish within the
+ * grace it started with; new, down and paused checks expect nothing).
+ */
+export function deadlineAfterScheduleChange(
+  check: {
+    status: Status;
+    lastPingAt: Date | null;
+    startedAt: Date | null;
+    nextDeadline: Date | null;
+  },
+  schedule: ScheduleSpec,
+): Date | null {
+  return check.status === 'up' && check.lastPingAt && !check.startedAt
+    ? scheduleDeadline(schedule, check.lastPingAt)
+    : check.nextDeadline;
 }

@@ -16,6 +16,8 @@ export interface PingCheck {
   startedAt: Date | null;
   runId: string | null;
   nextDeadline: Date | null;
+  /** healthchecks' manual_resume: while paused, pings are recorded but change nothing. */
+  manualResume: boolean;
 }
 
 export interface Ping {
@@ -40,7 +42,10 @@ export interface PingOutcome {
 }
 
 /** When a check that finished a run at `now` becomes missed, by its schedule. */
-export function scheduleDeadline(c: PingCheck, now: Date): Date | null {
+export function scheduleDeadline(
+  c: Pick<PingCheck, 'kind' | 'period' | 'cron' | 'tz' | 'grace'>,
+  now: Date,
+): Date | null {
   if (c.kind === 'cron' && c.cron)
     return cronDeadline({ expression: c.cron, timezone: c.tz }, now, c.grace) ?? null;
   return nextDeadline(now, c.period ?? 86_400, c.grace);
@@ -55,7 +60,7 @@ export function applyPing(c: PingCheck, p: Ping): PingOutcome {
     touchesLastPing: false,
     duration: null,
   };
-  if (p.kind === 'log') return same;
+  if (p.kind === 'log' || (c.status === 'paused' && c.manualResume)) return same;
 
   if (p.kind === 'start') {
     return {

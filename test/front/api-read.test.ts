@@ -674,8 +674,8 @@ describe('filters and pagination', () => {
 describe('errors are JSON 4xx, never 5xx', () => {
   test('wrong methods are 405 with Allow', async () => {
     for (const [method, path] of [
-      ['post', '/api/v3/checks/'],
-      ['delete', `/api/v3/checks/${fsBackup.uuid}`],
+      ['put', '/api/v3/checks/'],
+      ['patch', `/api/v3/checks/${fsBackup.uuid}`],
       ['put', `/api/v3/checks/${fsBackup.uuid}/flips/`],
       ['post', '/api/v3/channels/'],
       ['post', '/api/v3/status/'],

@@ -1,25 +1,42 @@
-// healthchecks' Management API v3, read part, under /api/v3 (README "API"). Which key a
-// route needs follows healthchecks: read-only keys list and get checks and their flips;
-// pings, ping bodies and channels need a read-write key.
-import express, { Router } from 'express';
+// healthchecks' Management API v3 under /api/v3 (README "API"). Which key a route needs
+// follows healthchecks: read-only keys list and get checks and their flips; pings, ping
+// bodies, channels and every write need a read-write key.
+import { Router } from 'express';
 import type { FrontDeps } from '../deps.js';
 import { apiKeyAuth } from './auth.js';
+import { jsonBody } from './body.js';
 import { listChannels } from './channels.js';
 import { getCheck, listChecks } from './checks.js';
+import { createCheck, removeCheck, updateCheck } from './checks-write.js';
 import { listFlips } from './flips.js';
 import { methodNotAllowed } from './params.js';
+import { pause, resume } from './pause.js';
 import { listPings, pingBody } from './pings.js';
 import { apiStatus } from './status.js';
 
 export function createApiRouter(deps: FrontDeps): Router {
   const router = Router();
   const auth = apiKeyAuth(deps);
-  // For `api_key` in the JSON body of POST requests.
-  router.use(express.json({ limit: deps.config.bodyLimitBytes }));
+  // Write bodies, and `api_key` in the JSON body of POST requests.
+  router.use(jsonBody(deps.config.bodyLimitBytes));
   const GET = 'GET, HEAD';
   router.route('/status/').get(apiStatus(deps)).all(methodNotAllowed(GET));
-  router.route('/checks/').get(auth('read'), listChecks(deps)).all(methodNotAllowed(GET));
-  router.route('/checks/:id').get(auth('read'), getCheck(deps)).all(methodNotAllowed(GET));
+  router
+    .route('/checks/')
+    .get(auth('read'), listChecks(deps))
+    .post(auth('write'), createCheck(deps))
+    .all(methodNotAllowed('GET, HEAD, POST'));
+  router
+    .route('/checks/:id')
+    .get(auth('read'), getCheck(deps))
+    .post(auth('write'), updateCheck(deps))
+    .delete(auth('write'), removeCheck(deps))
+    .all(methodNotAllowed('GET, HEAD, POST, DELETE'));
+  router.route('/checks/:id/pause').post(auth('write'), pause(deps)).all(methodNotAllowed('POST'));
+  router
+    .route('/checks/:id/resume')
+    .post(auth('write'), resume(deps))
+    .all(methodNotAllowed('POST'));
   router.route('/checks/:id/pings/').get(auth('write'), listPings(deps)).all(methodNotAllowed(GET));
   router
     .route('/checks/:id/pings/:n/body')

@@ -1,0 +1,45 @@
+// `cronwatch check pause|resume|rm <account> <name>`: the API's pause, resume and delete
+// (src/db/check-write.ts) from the command line.
+import { pauseCheck, resumeCheck, deleteCheck } from '../db/check-write.js';
+import { lockCheckByName, type LockedCheck } from '../db/checks.js';
+import { transaction, type Client } from '../db/pool.js';
+import { UsageError, withPool } from './runtime.js';
+
+async function withCheck(
+  account: string,
+  name: string,
+  fn: (client: Client, check: LockedCheck) => Promise<void>,
+  done: string,
+): Promise<void> {
+  await withPool(async (pool) => {
+    await transaction(pool, async (client) => {
+      const check = await lockCheckByName(client, account, name);
+      if (!check)
+        throw new UsageError(
+          `no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`,
+        );
+      await fn(client, check);
+    });
+    process.stdout.write(`${account}/${name} ${done}\n`);
+  });
+}
+
+export function checkPauseCommand(account: string, name: string): Promise<void> {
+  return withCheck(account, name, (c, check) => pauseCheck(c, check.id, new Date()), 'paused');
+}
+
+export function checkResumeCommand(account: string, name: string): Promise<void> {
+  return withCheck(
+    account,
+    name,
+    async (c, check) => {
+      if (check.status !== 'paused') throw new UsageError(`${account}/${name} is not paused`);
+      await resumeCheck(c, check.id, new Date());
+    },
+    'resumed (new: nothing is expected until its next ping)',
+  );
+}
+
+export function checkRmCommand(account: string, name: string): Promise<void> {
+  return withCheck(account, name, (c, check) => deleteCheck(c, check.id), 'deleted');
+}
