@@ -135,3 +135,31 @@ test('check list shows checks with their ping URLs; account ping-key prints a st
   const none = await cli(['account', 'ping-key', 'nobody']);
   assert.equal(none.code, 2);
 });
+
+test('check pause, resume and rm act on a check by account and name', async () => {
+  assert.equal((await cli(['check', 'add', 'acme', 'toggled', '--period', '600'])).code, 0);
+  await db.pool.query(
+    `UPDATE checks SET status = 'up', next_deadline = now() + interval '1 hour' WHERE name = 'toggled'`,
+  );
+  const state = async () =>
+    (await db.pool.query(`SELECT status, next_deadline FROM checks WHERE name = 'toggled'`))
+      .rows[0];
+
+  const pause = await cli(['check', 'pause', 'acme', 'toggled']);
+  assert.equal(pause.code, 0, pause.stderr);
+  assert.deepEqual(await state(), { status: 'paused', next_deadline: null });
+
+  const resume = await cli(['check', 'resume', 'acme', 'toggled']);
+  assert.equal(resume.code, 0, resume.stderr);
+  assert.deepEqual(await state(), { status: 'new', next_deadline: null });
+  const again = await cli(['check', 'resume', 'acme', 'toggled']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /is not paused/);
+
+  const rm = await cli(['check', 'rm', 'acme', 'toggled']);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.equal(await state(), undefined);
+  const missing = await cli(['check', 'rm', 'acme', 'toggled']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no check "toggled" in account "acme"/);
+});
