@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
 
+import type { ShapeCheck } from '../domain/api-shapes.js';
 import type { PingCheck, Status } from '../domain/ping.js';
 
 export type { Status };
@@ -338,28 +339,9 @@ export async function updateSchedule(
   );
 }
 
-/** A check as the Management API shows it. */
-export interface ApiCheckRow {
+/** A check as the Management API shows it (the fields its JSON is shaped from, and the id). */
+export interface ApiCheckRow extends ShapeCheck {
   id: number;
-  uuid: string;
-  name: string;
-  slug: string | null;
-  kind: 'simple' | 'cron';
-  period: number | null;
-  cron: string | null;
-  tz: string;
-  grace: number;
-  status: Status;
-  startedAt: Date | null;
-  lastPingAt: Date | null;
-  nextDeadline: Date | null;
-  lastDuration: number | null;
-  tags: string[];
-  description: string;
-  pingCount: number;
-  manualResume: boolean;
-  /** Comma-separated uuids of the check's channels, sorted (healthchecks' `channels`). */
-  channels: string;
 }
 
 const API_CHECK = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,

@@ -23,6 +23,7 @@ export interface ShapeCheck {
   description: string;
   pingCount: number;
   manualResume: boolean;
+  /** Comma-separated uuids of the check's channels, sorted (healthchecks' `channels`). */
   channels: string;
 }
 
