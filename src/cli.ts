@@ -13,6 +13,14 @@ import {
   keyRevokeCommand,
 } from './commands/accounts.js';
 import { checkPauseCommand, checkResumeCommand, checkRmCommand } from './commands/check-state.js';
+import {
+  channelAddCommand,
+  channelLinkCommand,
+  channelListCommand,
+  channelRmCommand,
+  channelTestCommand,
+  channelUnlinkCommand,
+} from './commands/channel.js';
 import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -176,6 +184,56 @@ key
   .argument('<account>')
   .argument('<prefix>')
   .action(keyRevokeCommand);
+
+const channel = program
+  .command('channel')
+  .description(
+    "an account's email, Slack and webhook channels: add, list, rm, test, link to checks",
+  );
+channel
+  .command('add')
+  .description('create a channel and print its id')
+  .argument('<account>')
+  .argument('<kind>', 'email, slack or webhook')
+  .option('--to <addresses>', 'email: comma-separated addresses')
+  .option('--url <url>', 'slack: the incoming-webhook URL (https); webhook: the URL to POST to')
+  .option('--channel <channel>', 'slack: the channel to post in, e.g. #ops')
+  .option('--secret <secret>', 'webhook: key of the X-Cronwatch-Signature HMAC')
+  .option('--name <name>', 'a name (default: what it sends to)')
+  .option('--json', 'print the channel as JSON')
+  .action(channelAddCommand);
+channel
+  .command('list')
+  .description("list an account's channels (never a webhook secret or a Slack URL)")
+  .argument('<account>')
+  .option('--json', 'one JSON object per line')
+  .action(channelListCommand);
+channel
+  .command('rm')
+  .description('delete a channel (it is unlinked from its checks)')
+  .argument('<account>')
+  .argument('<channel>', 'the channel id, or its name when unique')
+  .action(channelRmCommand);
+channel
+  .command('test')
+  .description('send a test notification through a channel now (exit 1 when it fails)')
+  .argument('<account>')
+  .argument('<channel>', 'the channel id, or its name when unique')
+  .action(channelTestCommand);
+channel
+  .command('link')
+  .description("add a channel to a check's alerts")
+  .argument('<account>')
+  .argument('<check>', 'the check name')
+  .argument('<channel>', 'the channel id, or its name when unique')
+  .action(channelLinkCommand);
+channel
+  .command('unlink')
+  .description("remove a channel from a check's alerts")
+  .argument('<account>')
+  .argument('<check>', 'the check name')
+  .argument('<channel>', 'the channel id, or its name when unique')
+  .action(channelUnlinkCommand);
 
 // gocron's crontab lines say `gocron-back --summary [--verbose]`: accept the same shape.
 const argv = process.argv.slice(2);

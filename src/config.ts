@@ -28,6 +28,8 @@ export interface Config {
   grace: GracePolicy;
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
+  /** Management API requests per minute per key (per address without a valid key); 0 = off. */
+  apiRateLimit: number;
   publicUrl: string | undefined;
   smtp: { url: string; from: string } | undefined;
   slack: { webhookUrl: string; channel: string | undefined } | undefined;
@@ -88,6 +90,8 @@ export const settings = {
   GRACE_MAX_SECONDS: 'largest grace in seconds (default 3600)',
   SHUTDOWN_TIMEOUT_SECONDS: 'how long a stop waits for in-flight requests (default 10)',
   BODY_LIMIT_BYTES: 'largest accepted request body, 1024-10485760 (default 102400)',
+  API_RATE_LIMIT:
+    'Management API requests per minute per key (per address without a valid key); 0 = no limit (default 600)',
   PUBLIC_URL:
     'the address people reach cronwatch at, for links in alerts (e.g. https://cron.example.com)',
   SMTP_URL: 'SMTP server for email alerts: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465',
@@ -244,6 +248,7 @@ export function loadConfig(
     grace,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600) * 1000,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 102_400, 1024, 10_485_760),
+    apiRateLimit: integer(env, 'API_RATE_LIMIT', 600, 0, 1_000_000),
     publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, ''),
     smtp: smtp(env),
     slack: slack(env),

@@ -7,6 +7,8 @@ export interface Delivery {
   /** The alert behind this delivery; absent for summaries, which are text only. */
   event?: AlertEvent;
   text: AlertText;
+  /** A test notification (`channel test`): no alert behind it; webhooks send event "test". */
+  test?: boolean;
 }
 
 export interface Transport {

@@ -10,18 +10,20 @@ export function webhookTransport(): Transport {
     async send(d: Delivery, timeoutMs: number) {
       const url = d.target.url;
       if (typeof url !== 'string') throw new DeliveryError('webhook channel has no url', true);
-      if (!d.event) throw new DeliveryError('webhooks carry alerts only', true);
-      const body = JSON.stringify({
-        id: d.id,
-        event: d.event.kind,
-        check: d.event.check,
-        flip: { id: d.event.flipId, at: d.event.at, to: d.event.kind },
-        last_ping_at: d.event.lastPingAt,
-        expected_at: d.event.expectedAt,
-        ...(d.event.behind ? { behind: d.event.behind } : {}),
-        subject: d.text.subject,
-        text: d.text.body,
-      });
+      if (!d.event && !d.test) throw new DeliveryError('webhooks carry alerts only', true);
+      const body = !d.event
+        ? JSON.stringify({ id: d.id, event: 'test', subject: d.text.subject, text: d.text.body })
+        : JSON.stringify({
+            id: d.id,
+            event: d.event.kind,
+            check: d.event.check,
+            flip: { id: d.event.flipId, at: d.event.at, to: d.event.kind },
+            last_ping_at: d.event.lastPingAt,
+            expected_at: d.event.expectedAt,
+            ...(d.event.behind ? { behind: d.event.behind } : {}),
+            subject: d.text.subject,
+            text: d.text.body,
+          });
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         'User-Agent': 'cronwatch',

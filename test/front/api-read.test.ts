@@ -677,7 +677,7 @@ describe('errors are JSON 4xx, never 5xx', () => {
       ['put', '/api/v3/checks/'],
       ['patch', `/api/v3/checks/${fsBackup.uuid}`],
       ['put', `/api/v3/checks/${fsBackup.uuid}/flips/`],
-      ['post', '/api/v3/channels/'],
+      ['put', '/api/v3/channels/'],
       ['post', '/api/v3/status/'],
     ] as const) {
       const res = await request(app)[method](path).set('X-Api-Key', keys.rw);

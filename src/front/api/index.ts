@@ -5,22 +5,35 @@ import { Router } from 'express';
 import type { FrontDeps } from '../deps.js';
 import { apiKeyAuth } from './auth.js';
 import { jsonBody } from './body.js';
-import { listChannels } from './channels.js';
+import {
+  createChannel,
+  editChannel,
+  getChannel,
+  listChannels,
+  removeChannel,
+  testChannel,
+} from './channels.js';
 import { getCheck, listChecks } from './checks.js';
 import { createCheck, removeCheck, updateCheck } from './checks-write.js';
 import { listFlips } from './flips.js';
+import { serveOpenApi } from './openapi.js';
 import { methodNotAllowed } from './params.js';
 import { pause, resume } from './pause.js';
 import { listPings, pingBody } from './pings.js';
+import { apiRateLimit, rateLimitByAddress } from './rate-limit.js';
 import { apiStatus } from './status.js';
 
 export function createApiRouter(deps: FrontDeps): Router {
   const router = Router();
-  const auth = apiKeyAuth(deps);
+  // API_RATE_LIMIT: counted by apiKeyAuth per key, by address on the routes without one.
+  const limit = apiRateLimit(deps);
+  const byAddress = rateLimitByAddress(limit);
+  const auth = apiKeyAuth(deps, limit);
   // Write bodies, and `api_key` in the JSON body of POST requests.
   router.use(jsonBody(deps.config.bodyLimitBytes));
   const GET = 'GET, HEAD';
-  router.route('/status/').get(apiStatus(deps)).all(methodNotAllowed(GET));
+  router.route('/status/').get(byAddress, apiStatus(deps)).all(methodNotAllowed(GET));
+  router.route('/openapi.json').get(byAddress, serveOpenApi()).all(methodNotAllowed(GET));
   router
     .route('/checks/')
     .get(auth('read'), listChecks(deps))
@@ -43,6 +56,20 @@ export function createApiRouter(deps: FrontDeps): Router {
     .get(auth('write'), pingBody(deps))
     .all(methodNotAllowed(GET));
   router.route('/checks/:id/flips/').get(auth('read'), listFlips(deps)).all(methodNotAllowed(GET));
-  router.route('/channels/').get(auth('write'), listChannels(deps)).all(methodNotAllowed(GET));
+  router
+    .route('/channels/')
+    .get(auth('write'), listChannels(deps))
+    .post(auth('write'), createChannel(deps))
+    .all(methodNotAllowed('GET, HEAD, POST'));
+  router
+    .route('/channels/:id')
+    .get(auth('write'), getChannel(deps))
+    .post(auth('write'), editChannel(deps))
+    .delete(auth('write'), removeChannel(deps))
+    .all(methodNotAllowed('GET, HEAD, POST, DELETE'));
+  router
+    .route('/channels/:id/test')
+    .post(auth('write'), testChannel(deps))
+    .all(methodNotAllowed('POST'));
   return router;
 }

@@ -1,0 +1,164 @@
+// `cronwatch channel add|list|rm|test|link|unlink`: an account's email / Slack / webhook
+// channels from the command line, with the API's rules (src/domain/channel-spec.ts) and
+// queries (src/db/channels.ts). A channel is named by its id (uuid) or its unique name.
+import { accountIdByName } from '../db/accounts.js';
+import {
+  deleteChannel,
+  findAccountChannel,
+  insertChannel,
+  linkChannel,
+  linkedCheckCounts,
+  listChannelRows,
+  unlinkChannel,
+  type ChannelRow,
+} from '../db/channels.js';
+import { lockCheckByName } from '../db/checks.js';
+import { transaction, type Queryable } from '../db/pool.js';
+import { channelJson, newChannelSpec, type ChannelJson } from '../domain/channel-spec.js';
+import { sendChannelTest } from '../notify/channel-test.js';
+import { UsageError, withPool } from './runtime.js';
+
+async function accountId(db: Queryable, account: string): Promise<number> {
+  const id = await accountIdByName(db, account);
+  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
+  return id;
+}
+
+async function channelOf(
+  db: Queryable,
+  account: string,
+  ref: string,
+  lock = false,
+): Promise<ChannelRow> {
+  const found = await findAccountChannel(db, await accountId(db, account), ref, {
+    byName: true,
+    lock,
+  });
+  if ('error' in found)
+    throw new UsageError(
+      found.error === 'ambiguous'
+        ? `several channels of ${account} are named ${JSON.stringify(ref)}: use the id`
+        : `no channel ${JSON.stringify(ref)} in account ${JSON.stringify(account)}`,
+    );
+  return found;
+}
+
+function describe(c: ChannelJson): string {
+  const details = Object.entries(c)
+    .filter(([k]) => !['id', 'name', 'kind'].includes(k))
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+  return `${c.id}  ${c.kind.padEnd(7)}  ${JSON.stringify(c.name)}  ${details}`;
+}
+
+export interface ChannelAddOptions {
+  to?: string;
+  url?: string;
+  channel?: string;
+  secret?: string;
+  name?: string;
+  json?: boolean;
+}
+
+export async function channelAddCommand(
+  account: string,
+  kind: string,
+  o: ChannelAddOptions,
+): Promise<void> {
+  const spec = newChannelSpec({
+    kind,
+    name: o.name,
+    to: o.to,
+    url: o.url,
+    channel: o.channel,
+    secret: o.secret,
+  });
+  // The API's messages name body fields; here they are options.
+  if ('error' in spec)
+    throw new UsageError(
+      spec.error.replace(/^(to|url|channel|secret|name)\b/, '--$1').replace(/^kind\b/, 'the kind'),
+    );
+  await withPool(async (pool) => {
+    const id = await accountId(pool, account);
+    const uuid = await insertChannel(pool, id, spec, new Date());
+    const json = channelJson({ uuid, ...spec });
+    process.stdout.write(
+      o.json
+        ? JSON.stringify(json) + '\n'
+        : `created ${spec.kind} channel ${uuid} of ${account}\n  ${describe(json)}\n` +
+            `  link it to a check: cronwatch channel link ${account} <check-name> ${uuid}\n`,
+    );
+  });
+}
+
+export async function channelListCommand(account: string, o: { json?: boolean }): Promise<void> {
+  await withPool(async (pool) => {
+    const id = await accountId(pool, account);
+    const rows = await listChannelRows(pool, id);
+    const linked = await linkedCheckCounts(pool, id);
+    if (o.json) {
+      for (const r of rows)
+        process.stdout.write(
+          JSON.stringify({ ...channelJson(r), checks: linked.get(r.id) ?? 0 }) + '\n',
+        );
+      return;
+    }
+    if (rows.length === 0) process.stdout.write(`No channels in ${account}.\n`);
+    for (const r of rows)
+      process.stdout.write(`${describe(channelJson(r))}; ${linked.get(r.id) ?? 0} check(s)\n`);
+  });
+}
+
+export async function channelRmCommand(account: string, ref: string): Promise<void> {
+  await withPool(async (pool) => {
+    const c = await transaction(pool, async (client) => {
+      const channel = await channelOf(client, account, ref, true);
+      await deleteChannel(client, channel.id);
+      return channel;
+    });
+    process.stdout.write(`channel ${c.uuid} (${JSON.stringify(c.name)}) of ${account} deleted\n`);
+  });
+}
+
+export async function channelTestCommand(account: string, ref: string): Promise<void> {
+  await withPool(async (pool, config) => {
+    const channel = await channelOf(pool, account, ref);
+    const result = await sendChannelTest(config, channel);
+    if ('error' in result) throw new Error(`test notification failed: ${result.error}`);
+    process.stdout.write(
+      `test notification sent through ${channel.kind} channel ${JSON.stringify(channel.name)}\n`,
+    );
+  });
+}
+
+function linkCommand(link: boolean) {
+  return async (account: string, checkName: string, ref: string): Promise<void> => {
+    await withPool(async (pool) => {
+      const [changed, channel] = await transaction(pool, async (client) => {
+        const check = await lockCheckByName(client, account, checkName);
+        if (!check)
+          throw new UsageError(
+            `no check ${JSON.stringify(checkName)} in account ${JSON.stringify(account)}`,
+          );
+        const channel = await channelOf(client, account, ref);
+        const changed = link
+          ? await linkChannel(client, check.id, channel.id)
+          : await unlinkChannel(client, check.id, channel.id);
+        return [changed, channel] as const;
+      });
+      const what = `${account}/${checkName} and channel ${JSON.stringify(channel.name)}`;
+      process.stdout.write(
+        link
+          ? changed
+            ? `linked ${what}\n`
+            : `${what} were already linked\n`
+          : changed
+            ? `unlinked ${what}\n`
+            : `${what} were not linked\n`,
+      );
+    });
+  };
+}
+
+export const channelLinkCommand = linkCommand(true);
+export const channelUnlinkCommand = linkCommand(false);
