@@ -9,7 +9,7 @@ import {
   lockForSchedule,
   updateSchedule,
   type CheckRow,
-} from '../db/checks.js';
+} from '../db/checks-admin.js';
 import { transaction } from '../db/pool.js';
 import {
   checkNamesError,

@@ -7,7 +7,7 @@
 // the batch's transaction.
 import { applyPing } from '../domain/ping.js';
 import { recordChanges, recordRecovery } from './alerts.js';
-import type { PingTarget } from './checks.js';
+import type { PingTarget } from './checks-ping.js';
 import type { PingRequest } from './ping.js';
 import { transaction, type Client, type Pool } from './pool.js';
 

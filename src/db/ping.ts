@@ -9,7 +9,7 @@ import {
   lockCheckByUuid,
   lockChecksBySlug,
   type PingTarget,
-} from './checks.js';
+} from './checks-ping.js';
 import { insertPing, runStart } from './pings.js';
 import { transaction, type Client, type Pool } from './pool.js';
 

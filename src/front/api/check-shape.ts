@@ -1,5 +1,5 @@
 // A write's answer: the check as a read-write key sees it, read in the write's transaction.
-import { apiCheckByUuid } from '../../db/checks.js';
+import { apiCheckByUuid } from '../../db/checks-admin.js';
 import type { Queryable } from '../../db/pool.js';
 import { checkJson } from '../../domain/api-shapes.js';
 import type { FrontDeps } from '../deps.js';

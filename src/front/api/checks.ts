@@ -5,7 +5,7 @@ import {
   apiCheckByUuid,
   listApiChecks,
   type ApiCheckRow,
-} from '../../db/checks.js';
+} from '../../db/checks-admin.js';
 import { checkJson, uniqueKey } from '../../domain/api-shapes.js';
 import type { FrontDeps } from '../deps.js';
 import { authOf, type ApiAuth } from './auth.js';
