@@ -1,6 +1,7 @@
 // The JSON body of healthchecks' create and update calls (POST /api/v3/checks/ and
 // /api/v3/checks/<uuid>), checked field by field. Pure: a typed input, or a message that
 // names the bad field (the API answers it as a 400 before touching any row).
+import { UNSUPPORTED_DEFAULTS } from './api-shapes.js';
 import { SLUG } from './check-spec.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
 import { nameError } from './text.js';
@@ -36,16 +37,7 @@ const MAX_SCHEDULE = 100;
  * healthchecks features cronwatch does not have: accepted only with their default value
  * (clients such as its Terraform provider send them), refused otherwise rather than ignored.
  */
-const UNSUPPORTED: Record<string, string | boolean> = {
-  methods: '',
-  subject: '',
-  subject_fail: '',
-  start_kw: '',
-  success_kw: '',
-  failure_kw: '',
-  filter_subject: false,
-  filter_body: false,
-};
+const UNSUPPORTED = UNSUPPORTED_DEFAULTS;
 
 const KNOWN = new Set([
   'api_key',

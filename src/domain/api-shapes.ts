@@ -3,6 +3,21 @@
 import { createHash } from 'node:crypto';
 import { scheduleDeadline, type Status } from './ping.js';
 
+/**
+ * Fields of healthchecks features cronwatch does not have (yet), with their defaults: shown
+ * in every check, and accepted in writes only with these values.
+ */
+export const UNSUPPORTED_DEFAULTS: Readonly<Record<string, string | boolean>> = {
+  methods: '',
+  subject: '',
+  subject_fail: '',
+  start_kw: '',
+  success_kw: '',
+  failure_kw: '',
+  filter_subject: false,
+  filter_body: false,
+};
+
 export type ApiStatus = 'new' | 'up' | 'grace' | 'down' | 'paused';
 
 export interface ShapeCheck {
@@ -91,15 +106,7 @@ export function checkJson(c: ShapeCheck, ctx: ShapeContext): Record<string, unkn
     last_ping: c.lastPingAt ? isoSeconds(c.lastPingAt) : null,
     next_ping: next ? isoSeconds(next) : null,
     manual_resume: c.manualResume,
-    // Fields of healthchecks features cronwatch does not have (yet): their defaults.
-    methods: '',
-    subject: '',
-    subject_fail: '',
-    start_kw: '',
-    success_kw: '',
-    failure_kw: '',
-    filter_subject: false,
-    filter_body: false,
+    ...UNSUPPORTED_DEFAULTS,
   };
   if (c.lastDuration !== null && c.lastDuration > 0)
     json.last_duration = Math.trunc(c.lastDuration);
