@@ -30,7 +30,7 @@ export interface PingRequest {
   globalSlack: boolean;
 }
 
-export type PingResult = 'ok' | 'created' | 'not found' | 'ambiguous' | 'limit';
+export type PingResult = 'ok' | 'created' | 'not found' | 'ambiguous' | 'limit' | 'name taken';
 
 async function find(
   client: Client,
@@ -52,7 +52,10 @@ async function find(
   if (account.checks >= t.createLimit) return 'limit';
   const inserted = await insertSlugCheck(client, account.id, t.slug, AUTO_PERIOD, AUTO_GRACE, now);
   found = await lockChecksBySlug(client, t.pingKey, t.slug);
-  if (found.length !== 1) return found.length > 1 ? 'ambiguous' : 'not found';
+  // Names are unique per account: a check named like the slug but with another slug (or
+  // none) blocks the create. Say so rather than a puzzling "not found".
+  if (found.length !== 1)
+    return found.length > 1 ? 'ambiguous' : inserted ? 'not found' : 'name taken';
   return inserted ? ['created', found[0]!] : found[0]!;
 }
 

@@ -111,6 +111,7 @@ const RESULTS: Record<PingResult, [number, string]> = {
   'not found': [404, 'not found'],
   ambiguous: [409, 'ambiguous slug'],
   limit: [403, 'check limit reached: this account cannot auto-create more checks'],
+  'name taken': [409, 'cannot create: a check with this name exists without this slug'],
 };
 
 export async function handlePing(

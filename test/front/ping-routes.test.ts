@@ -577,12 +577,13 @@ describe('?create=1', async () => {
     assert.deepEqual(await counts(), before);
   });
 
-  test('?create=1 when the name is taken by a check with another slug: a 4xx, nothing written', async () => {
+  test('?create=1 when the name is taken by a check with another slug: 409 saying so, nothing written', async () => {
     const account = await newAccount('pk_create_0004');
     const other = await newCheck(account, { name: 'taken', slug: 'something-else' });
     const before = await counts();
     const res = await request(app).get('/ping/pk_create_0004/taken?create=1');
-    assert.ok(res.status >= 400 && res.status < 500, String(res.status));
+    assert.equal(res.status, 409);
+    assert.equal(res.text, 'cannot create: a check with this name exists without this slug');
     assert.deepEqual(await counts(), before);
     assert.deepEqual(await pingsOf(other), []);
   });
