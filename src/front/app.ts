@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { createApiRouter } from './api/index.js';
+import { badgeRouter } from './badges.js';
 import type { FrontDeps } from './deps.js';
 import { errorHandler, notFound } from './errors.js';
 import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
@@ -24,6 +25,7 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.get('/healthcheck', healthcheck(deps));
   app.get('/healthz', healthz(deps));
   app.use('/api/v3', createApiRouter(deps));
+  app.use('/badge', badgeRouter(deps));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -696,7 +696,7 @@ describe('errors are JSON 4xx, never 5xx', () => {
       `/api/v3/checks/${'a'.repeat(40)}`,
       `/api/v3/checks/${uniqueKey(fsBackup.uuid)}/pings/`,
       '/api/v3/nothing',
-      '/api/v3/badges/',
+      '/api/v3/badges/nothing', // /api/v3/badges/ itself: test/front/badges.test.ts
     ]) {
       const res = await get(path, keys.rw);
       assert.equal(res.status, 404, path);

@@ -4,6 +4,7 @@
 import { Router } from 'express';
 import type { FrontDeps } from '../deps.js';
 import { apiKeyAuth } from './auth.js';
+import { listBadges } from './badges.js';
 import { jsonBody } from './body.js';
 import {
   createChannel,
@@ -71,5 +72,6 @@ export function createApiRouter(deps: FrontDeps): Router {
     .route('/channels/:id/test')
     .post(auth('write'), testChannel(deps))
     .all(methodNotAllowed('POST'));
+  router.route('/badges/').get(auth('read'), listBadges(deps)).all(methodNotAllowed(GET));
   return router;
 }

@@ -258,6 +258,33 @@ const schemas: Record<string, Schema> = {
     },
     additionalProperties: false,
   },
+  BadgeUrls: {
+    type: 'object',
+    description:
+      'One badge in every format: the plain URLs report up or down (late counts as up), ' +
+      'the ones suffixed 3 report up, late or down. Public: the badge key in them is the secret.',
+    required: ['svg', 'svg3', 'json', 'json3', 'shields', 'shields3'],
+    properties: Object.fromEntries(
+      ['svg', 'svg3', 'json', 'json3', 'shields', 'shields3'].map((k) => [
+        k,
+        { type: 'string', format: 'uri' },
+      ]),
+    ),
+    additionalProperties: false,
+  },
+  BadgeList: {
+    type: 'object',
+    required: ['badges'],
+    properties: {
+      badges: {
+        type: 'object',
+        description: 'one entry per tag of the account’s checks, and "*" for all of them',
+        required: ['*'],
+        additionalProperties: ref('BadgeUrls'),
+      },
+    },
+    additionalProperties: false,
+  },
   Status: {
     type: 'object',
     required: ['status'],
@@ -362,7 +389,13 @@ export const openApiDocument: OpenApiDocument = {
   },
   servers: [{ url: '/api/v3' }],
   security: keyed,
-  tags: [{ name: 'checks' }, { name: 'pings' }, { name: 'channels' }, { name: 'service' }],
+  tags: [
+    { name: 'checks' },
+    { name: 'pings' },
+    { name: 'channels' },
+    { name: 'badges' },
+    { name: 'service' },
+  ],
   paths: {
     '/checks/': {
       get: {
@@ -625,6 +658,19 @@ export const openApiDocument: OpenApiDocument = {
           }),
           ...errors(400, 401, 404, 429),
           '502': json('the transport refused or failed; its error', ref('Error')),
+        },
+      },
+    },
+    '/badges/': {
+      get: {
+        operationId: 'listBadges',
+        tags: ['badges'],
+        summary: 'The account’s status badge URLs, per tag and "*" for all checks',
+        security: keyed,
+        'x-key-scope': 'read',
+        responses: {
+          '200': json('the badge URLs', ref('BadgeList')),
+          ...errors(401, 429),
         },
       },
     },
