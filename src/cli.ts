@@ -144,6 +144,7 @@ for (const [name, description, action] of [
     .description(description)
     .argument('<account>')
     .argument('<name>')
+    .option('--json', 'print the outcome as JSON')
     .action(action);
 
 const account = program.command('account').description('account administration');
@@ -213,12 +214,14 @@ channel
   .description('delete a channel (it is unlinked from its checks)')
   .argument('<account>')
   .argument('<channel>', 'the channel id, or its name when unique')
+  .option('--json', 'print the outcome as JSON')
   .action(channelRmCommand);
 channel
   .command('test')
   .description('send a test notification through a channel now (exit 1 when it fails)')
   .argument('<account>')
   .argument('<channel>', 'the channel id, or its name when unique')
+  .option('--json', 'print the outcome as JSON')
   .action(channelTestCommand);
 channel
   .command('link')

@@ -109,24 +109,38 @@ export async function channelListCommand(account: string, o: { json?: boolean })
   });
 }
 
-export async function channelRmCommand(account: string, ref: string): Promise<void> {
+export async function channelRmCommand(
+  account: string,
+  ref: string,
+  o: { json?: boolean } = {},
+): Promise<void> {
   await withPool(async (pool) => {
     const c = await transaction(pool, async (client) => {
       const channel = await channelOf(client, account, ref, true);
       await deleteChannel(client, channel.id);
       return channel;
     });
-    process.stdout.write(`channel ${c.uuid} (${JSON.stringify(c.name)}) of ${account} deleted\n`);
+    process.stdout.write(
+      o.json
+        ? JSON.stringify({ id: c.uuid, name: c.name, deleted: true }) + '\n'
+        : `channel ${c.uuid} (${JSON.stringify(c.name)}) of ${account} deleted\n`,
+    );
   });
 }
 
-export async function channelTestCommand(account: string, ref: string): Promise<void> {
+export async function channelTestCommand(
+  account: string,
+  ref: string,
+  o: { json?: boolean } = {},
+): Promise<void> {
   await withPool(async (pool, config) => {
     const channel = await channelOf(pool, account, ref);
     const result = await sendChannelTest(config, channel);
     if ('error' in result) throw new Error(`test notification failed: ${result.error}`);
     process.stdout.write(
-      `test notification sent through ${channel.kind} channel ${JSON.stringify(channel.name)}\n`,
+      o.json
+        ? JSON.stringify({ id: channel.uuid, ok: true }) + '\n'
+        : `test notification sent through ${channel.kind} channel ${JSON.stringify(channel.name)}\n`,
     );
   });
 }

@@ -10,6 +10,7 @@ async function withCheck(
   name: string,
   fn: (client: Client, check: LockedCheck) => Promise<void>,
   done: string,
+  json: boolean,
 ): Promise<void> {
   await withPool(async (pool) => {
     await transaction(pool, async (client) => {
@@ -20,15 +21,37 @@ async function withCheck(
         );
       await fn(client, check);
     });
-    process.stdout.write(`${account}/${name} ${done}\n`);
+    process.stdout.write(
+      json
+        ? JSON.stringify({ account, name, outcome: done.split(' ')[0] }) + '\n'
+        : `${account}/${name} ${done}\n`,
+    );
   });
 }
 
-export function checkPauseCommand(account: string, name: string): Promise<void> {
-  return withCheck(account, name, (c, check) => pauseCheck(c, check.id, new Date()), 'paused');
+export interface StateOptions {
+  json?: boolean;
 }
 
-export function checkResumeCommand(account: string, name: string): Promise<void> {
+export function checkPauseCommand(
+  account: string,
+  name: string,
+  o: StateOptions = {},
+): Promise<void> {
+  return withCheck(
+    account,
+    name,
+    (c, check) => pauseCheck(c, check.id, new Date()),
+    'paused',
+    Boolean(o.json),
+  );
+}
+
+export function checkResumeCommand(
+  account: string,
+  name: string,
+  o: StateOptions = {},
+): Promise<void> {
   return withCheck(
     account,
     name,
@@ -37,9 +60,16 @@ export function checkResumeCommand(account: string, name: string): Promise<void>
       await resumeCheck(c, check.id, new Date());
     },
     'resumed (new: nothing is expected until its next ping)',
+    Boolean(o.json),
   );
 }
 
-export function checkRmCommand(account: string, name: string): Promise<void> {
-  return withCheck(account, name, (c, check) => deleteCheck(c, check.id), 'deleted');
+export function checkRmCommand(account: string, name: string, o: StateOptions = {}): Promise<void> {
+  return withCheck(
+    account,
+    name,
+    (c, check) => deleteCheck(c, check.id),
+    'deleted',
+    Boolean(o.json),
+  );
 }

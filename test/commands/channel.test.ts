@@ -148,9 +148,17 @@ test('channel add (each kind), list, link, unlink, test and rm', async () => {
     hook.respond = () => 200;
   }
 
+  const okJson = await cli(['channel', 'test', 'acme', 'ops-hook', '--json']);
+  assert.equal(okJson.code, 0, okJson.stderr);
+  assert.equal(JSON.parse(okJson.stdout).ok, true);
+
   // rm unlinks it from its checks.
-  const rm = await cli(['channel', 'rm', 'acme', 'ops-hook']);
+  const rm = await cli(['channel', 'rm', 'acme', 'ops-hook', '--json']);
   assert.equal(rm.code, 0, rm.stderr);
+  assert.deepEqual(
+    { ...JSON.parse(rm.stdout), id: 'x' },
+    { id: 'x', name: 'ops-hook', deleted: true },
+  );
   assert.deepEqual(await links('backup'), []);
   assert.equal((await channels('acme')).length, 2);
 });

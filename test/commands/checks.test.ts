@@ -163,3 +163,23 @@ test('check pause, resume and rm act on a check by account and name', async () =
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no check "toggled" in account "acme"/);
 });
+
+test('check pause/resume/rm --json print the outcome as JSON', async () => {
+  assert.equal((await cli(['check', 'add', 'acme', 'json-toggled', '--period', '600'])).code, 0);
+  const out = async (verb: string) => {
+    const r = await cli(['check', verb, 'acme', 'json-toggled', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  assert.deepEqual(await out('pause'), {
+    account: 'acme',
+    name: 'json-toggled',
+    outcome: 'paused',
+  });
+  assert.deepEqual(await out('resume'), {
+    account: 'acme',
+    name: 'json-toggled',
+    outcome: 'resumed',
+  });
+  assert.deepEqual(await out('rm'), { account: 'acme', name: 'json-toggled', outcome: 'deleted' });
+});
