@@ -10,6 +10,7 @@ import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
+import { assertShape, DOC_CHECK_RW_SIMPLE, EXTRA_RW } from '../helpers/hc-docs.js';
 
 const db = await testDatabase();
 const T0 = Date.parse('2026-07-01T12:00:00Z');
@@ -442,5 +443,30 @@ describe('validation: 400 naming the field, nothing written', () => {
     assert.equal(big.status, 413);
     assert.ok(big.body.error);
     assert.equal(await snapshot(), before);
+  });
+});
+
+describe('write answers have the documented check shape (healthchecks.io/docs/api/)', () => {
+  test('create, update, pause, resume and delete answer a check like the documented example', async () => {
+    const created = await post('/api/v3/checks/', keys.rw, {
+      name: 'shape-1',
+      timeout: 3600,
+      grace: 600,
+      tags: 'a b',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assertShape(created.body, DOC_CHECK_RW_SIMPLE, EXTRA_RW);
+    const uuid = created.body.uuid as string;
+    const updated = await post(`/api/v3/checks/${uuid}`, keys.rw, { desc: 'changed' });
+    assert.equal(updated.status, 200);
+    assertShape(updated.body, DOC_CHECK_RW_SIMPLE, EXTRA_RW);
+    for (const action of ['pause', 'resume']) {
+      const r = await post(`/api/v3/checks/${uuid}/${action}`, keys.rw);
+      assert.equal(r.status, 200, action);
+      assertShape(r.body, DOC_CHECK_RW_SIMPLE, EXTRA_RW);
+    }
+    const deleted = await request(app).delete(`/api/v3/checks/${uuid}`).set('X-Api-Key', keys.rw);
+    assert.equal(deleted.status, 200);
+    assertShape(deleted.body, DOC_CHECK_RW_SIMPLE, EXTRA_RW);
   });
 });
