@@ -1,0 +1,104 @@
+// The sweeper's claim (SELECT … WHERE next_deadline <= now … FOR UPDATE SKIP LOCKED over the
+// partial index checks_due) at growing numbers of checks: its cost must follow the number
+// of due checks, not the number of checks (invariant 2).
+//
+//   npx tsx scripts/bench-sweep.ts [--sizes 10000,100000,1000000] [--due 0,1000] [--runs 30]
+//   npm run bench:sweep
+//
+// Starts its own embedded PostgreSQL in a temporary directory and removes it afterwards.
+// Each measurement is a claim inside a transaction that is rolled back, so the same due
+// checks are claimed every run; the median of the runs is printed.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { claimDueChecks } from '../src/db/checks.js';
+import { openEmbedded } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    due: { type: 'string', default: '0,1000' },
+    runs: { type: 'string', default: '30' },
+  },
+});
+const SIZES = args.sizes!.split(',').map(Number);
+const DUES = args.due!.split(',').map(Number);
+const RUNS = Number(args.runs);
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function main() {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-sweep-'));
+  await chmod(tmp, 0o755);
+  const db = await openEmbedded(tmp);
+  const pool = createPool(db.url, 2, () => undefined);
+  try {
+    await migrate(db.url);
+    const { rows } = await pool.query<{ id: number }>(
+      `INSERT INTO accounts (name) VALUES ('bench') RETURNING id`,
+    );
+    const account = rows[0]!.id;
+    console.log(
+      `command:  npx tsx scripts/bench-sweep.ts --sizes ${SIZES.join(',')} --due ${DUES.join(',')} --runs ${RUNS}`,
+    );
+    console.log(
+      `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, embedded PostgreSQL`,
+    );
+    console.log('');
+    console.log('checks      due    claim (median)   per due check');
+    let have = 0;
+    for (const size of SIZES) {
+      // Not due: deadlines spread over the next day.
+      await pool.query(
+        `INSERT INTO checks (account_id, name, period, grace, status, next_deadline)
+         SELECT $1, 'c' || i, 3600, 300, 'up', now() + interval '1 hour' + (i % 86400) * interval '1 second'
+           FROM generate_series($2::int + 1, $3::int) i`,
+        [account, have, size],
+      );
+      have = size;
+      await pool.query('VACUUM ANALYZE checks');
+      for (const due of DUES) {
+        const times: number[] = [];
+        for (let r = 0; r < RUNS; r++) {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            if (due > 0) {
+              await client.query(
+                `UPDATE checks SET next_deadline = now() - interval '1 minute' WHERE id IN (SELECT id FROM checks ORDER BY id LIMIT $1)`,
+                [due],
+              );
+            }
+            const t = performance.now();
+            const claimed = await claimDueChecks(client, new Date(), Math.max(due, 1));
+            times.push(performance.now() - t);
+            if (claimed.length !== due)
+              throw new Error(`claimed ${claimed.length}, expected ${due}`);
+          } finally {
+            await client.query('ROLLBACK');
+            client.release();
+          }
+        }
+        const ms = median(times);
+        console.log(
+          `${String(size).padStart(9)}  ${String(due).padStart(5)}   ${ms.toFixed(2).padStart(8)} ms      ${due ? `${((ms * 1000) / due).toFixed(1)} µs` : '-'}`,
+        );
+      }
+    }
+  } finally {
+    await pool.end();
+    await db.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
