@@ -185,24 +185,28 @@ export async function setCheckChannels(
   );
 }
 
-/** Paused: out of the sweep (no deadline), the open run forgotten; no flip, no alert. */
-export async function pauseCheck(db: Queryable, id: number, now: Date): Promise<void> {
+/** Out of the sweep (no deadline), the open run forgotten; no flip, no alert. */
+async function setIdle(
+  db: Queryable,
+  id: number,
+  status: 'paused' | 'new',
+  now: Date,
+): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = 'paused', next_deadline = NULL, started_at = NULL, run_id = NULL,
-                       updated_at = $2
+    `UPDATE checks SET status = $2, next_deadline = NULL, started_at = NULL, run_id = NULL, updated_at = $3
       WHERE id = $1`,
-    [id, now],
+    [id, status, now],
   );
 }
 
+/** Paused: nothing is expected until resumed (or pinged, without manual_resume). */
+export function pauseCheck(db: Queryable, id: number, now: Date): Promise<void> {
+  return setIdle(db, id, 'paused', now);
+}
+
 /** Back to new: nothing is expected until the next ping. */
-export async function resumeCheck(db: Queryable, id: number, now: Date): Promise<void> {
-  await db.query(
-    `UPDATE checks SET status = 'new', next_deadline = NULL, started_at = NULL, run_id = NULL,
-                       updated_at = $2
-      WHERE id = $1`,
-    [id, now],
-  );
+export function resumeCheck(db: Queryable, id: number, now: Date): Promise<void> {
+  return setIdle(db, id, 'new', now);
 }
 
 /** Deletes the check; its pings, flips and channel links go with it (ON DELETE CASCADE). */

@@ -1,23 +1,23 @@
 // Queries on checks for administration: the CLI's list/add/schedule and the Management API.
 import type { ShapeCheck } from '../domain/api-shapes.js';
-import type { Status } from '../domain/ping.js';
 import { PING_TARGET, type PingTarget } from './checks-ping.js';
 import type { Queryable } from './pool.js';
 
-export interface CheckRow {
-  uuid: string;
-  account: string;
-  name: string;
-  slug: string | null;
-  kind: 'simple' | 'cron';
-  period: number | null;
-  cron: string | null;
-  tz: string;
-  grace: number;
-  status: Status;
-  lastPingAt: Date | null;
-  nextDeadline: Date | null;
-}
+/** A check as the CLI lists it: a subset of the API's fields, with its account's name. */
+export type CheckRow = Pick<
+  ShapeCheck,
+  | 'uuid'
+  | 'name'
+  | 'slug'
+  | 'kind'
+  | 'period'
+  | 'cron'
+  | 'tz'
+  | 'grace'
+  | 'status'
+  | 'lastPingAt'
+  | 'nextDeadline'
+> & { account: string };
 
 const CHECK_ROW = `c.uuid, a.name AS account, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
   c.last_ping_at AS "lastPingAt", c.next_deadline AS "nextDeadline"`;

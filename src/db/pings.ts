@@ -1,3 +1,4 @@
+import type { ShapePing } from '../domain/api-shapes.js';
 import type { Queryable } from './pool.js';
 
 export interface NewPing {
@@ -71,19 +72,8 @@ export async function prunePings(
   return rowCount ?? 0;
 }
 
-/** A logged ping as the Management API lists it. */
-export interface ApiPingRow {
-  n: number;
-  at: Date;
-  kind: 'success' | 'start' | 'fail' | 'log' | 'exitcode';
-  exitStatus: number | null;
-  runId: string | null;
-  address: string | null;
-  method: string | null;
-  userAgent: string | null;
-  duration: number | null;
-  hasBody: boolean;
-}
+/** A logged ping as the Management API lists it: the fields its JSON is shaped from. */
+export type ApiPingRow = ShapePing;
 
 /**
  * The newest `limit` pings of a check, newest first, among the `keep` newest by number:
