@@ -22,6 +22,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+COPY public ./public
 USER cronwatch
 # Only used by `start` without DATABASE_URL (the embedded PostgreSQL); mount it to keep data.
 VOLUME /var/lib/cronwatch

@@ -62,7 +62,7 @@ fi
 #    the running version alone.
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-for f in package.json package-lock.json tsconfig.json bin src migrations; do
+for f in package.json package-lock.json tsconfig.json bin src migrations public; do
   cp -R "$src/$f" "$stage/"
 done
 if [ "$deps" = 1 ]; then

@@ -31,11 +31,21 @@ export interface Config {
   /** Management API requests per minute per key (per address without a valid key); 0 = off. */
   apiRateLimit: number;
   publicUrl: string | undefined;
+  /** How long a dashboard sign-in lasts. */
+  sessionHours: number;
   smtp: { url: string; from: string } | undefined;
   slack: { webhookUrl: string; channel: string | undefined } | undefined;
   back: BackConfig;
   summary: SummaryConfig;
   pings: PingConfig;
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** When set, `cronwatch back` serves its own /metrics on this port (0: any free one). */
+  backPort: number | undefined;
 }
 
 export interface PingConfig {
@@ -94,6 +104,7 @@ export const settings = {
     'Management API requests per minute per key (per address without a valid key); 0 = no limit (default 600)',
   PUBLIC_URL:
     'the address people reach cronwatch at, for links in alerts (e.g. https://cron.example.com)',
+  SESSION_HOURS: 'how long a dashboard sign-in lasts, in hours, 1-8760 (default 12)',
   SMTP_URL: 'SMTP server for email alerts: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465',
   SMTP_FROM: 'sender of email alerts (default cronwatch@<host name>)',
   SLACK_WEBHOOK_URL: 'Slack incoming-webhook URL that gets every alert (as gocron slackhookurl)',
@@ -120,6 +131,10 @@ export const settings = {
   CRONWATCH_PING_KEY: 'for `cronwatch exec --slug`: the account ping key (default for --ping-key)',
   PING_CREATE_LIMIT:
     'most checks per account when a slug ping with ?create=1 adds one (default 1000)',
+  METRICS_TOKEN:
+    'when set, GET /metrics needs `Authorization: Bearer <token>` (16-200 printable characters); unset = open',
+  BACK_METRICS_PORT:
+    'when set, `cronwatch back` serves /metrics on this port (on HOST), 0-65535; unset = off',
 } as const;
 
 type Name = keyof typeof settings;
@@ -250,6 +265,7 @@ export function loadConfig(
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 102_400, 1024, 10_485_760),
     apiRateLimit: integer(env, 'API_RATE_LIMIT', 600, 0, 1_000_000),
     publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, ''),
+    sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 8760),
     smtp: smtp(env),
     slack: slack(env),
     back: backConfig(env),
@@ -259,6 +275,7 @@ export function loadConfig(
       keep: integer(env, 'PING_KEEP', 100, 1, 100_000),
       createLimit: integer(env, 'PING_CREATE_LIMIT', 1000, 0, 1_000_000),
     },
+    metrics: metricsConfig(env),
   };
   return Object.freeze(config);
 }
@@ -319,6 +336,23 @@ function summaryConfig(env: Env): SummaryConfig {
     if (!/^[^\s@]+@[^\s@]+$/.test(e))
       fail('SUMMARY_EMAIL', e, 'expected email addresses separated by commas');
   return { cron, timezone, emails };
+}
+
+function metricsConfig(env: Env): MetricsConfig {
+  const token = text(env, 'METRICS_TOKEN');
+  // A short token could be guessed: /metrics has no rate limit.
+  if (token !== undefined && !/^[\x21-\x7e]{16,200}$/.test(token)) {
+    fail(
+      'METRICS_TOKEN',
+      '***',
+      'expected 16-200 printable ASCII characters without spaces (e.g. `openssl rand -hex 32`)',
+    );
+  }
+  const port = text(env, 'BACK_METRICS_PORT');
+  return {
+    token,
+    backPort: port === undefined ? undefined : integer(env, 'BACK_METRICS_PORT', 0, 0, 65535),
+  };
 }
 
 function backConfig(env: Env): BackConfig {

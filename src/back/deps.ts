@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import type { Transports } from '../notify/transports.js';
+import type { BackMetrics } from './metrics.js';
 
 /** What the back's units need; tests pass their own clock, random and transports' config. */
 export interface BackDeps {
@@ -11,4 +12,6 @@ export interface BackDeps {
   transports: Transports;
   clock: () => Date;
   random: () => number;
+  /** Sweep and delivery timings; absent in tests that do not look at them. */
+  metrics?: BackMetrics;
 }

@@ -48,6 +48,7 @@ export async function deliver(deps: BackDeps, c: Claimed): Promise<Outcome> {
     attempt: c.attempts,
   });
   let error: DeliveryError;
+  const attempt = deps.metrics?.delivery(c.transport);
   try {
     const transport = deps.transports[c.transport];
     const delivery = {
@@ -60,10 +61,12 @@ export async function deliver(deps: BackDeps, c: Claimed): Promise<Outcome> {
       transport.send(delivery, back.dispatchTimeoutMs),
       back.dispatchTimeoutMs + 1000,
     );
+    attempt?.(true);
     await finishSent(deps.pool, c, deps.clock());
     log.info({ check: c.payload.check.name, event: c.payload.kind }, 'alert sent');
     return 'sent';
   } catch (err) {
+    attempt?.(false);
     error =
       err instanceof DeliveryError
         ? err

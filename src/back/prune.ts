@@ -1,5 +1,6 @@
 import { maxCheckId } from '../db/checks.js';
 import { prunePings } from '../db/pings.js';
+import { pruneSessions } from '../db/sessions.js';
 import type { BackDeps } from './deps.js';
 
 const RANGE = 1000;
@@ -14,5 +15,7 @@ export async function pruneOnce(deps: BackDeps): Promise<number> {
   for (let from = 1; from <= max; from += RANGE) {
     deleted += await prunePings(deps.pool, from, from + RANGE - 1, deps.config.pings.keep);
   }
+  // Expired dashboard sessions: they no longer sign anyone in, only take space.
+  await pruneSessions(deps.pool, deps.clock());
   return deleted;
 }

@@ -60,6 +60,7 @@ export async function sweepOnce(
   now: Date,
   limit = deps.config.back.sweepBatch,
 ): Promise<SweepResult> {
+  const timer = deps.metrics?.sweepSeconds.startTimer();
   try {
     return await transaction(deps.pool, async (client) => {
       const due = await claimDueChecks(client, now, limit);
@@ -68,7 +69,9 @@ export async function sweepOnce(
     });
   } catch (err) {
     deps.logger.error({ err }, 'sweep batch failed: sweeping one check at a time');
-    return sweepOneByOne(deps, now, limit);
+    return await sweepOneByOne(deps, now, limit);
+  } finally {
+    timer?.();
   }
 }
 

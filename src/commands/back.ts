@@ -2,18 +2,28 @@ import type { BackDeps } from '../back/deps.js';
 import { instanceId, startHeartbeat } from '../back/heartbeat.js';
 import { scheduleWeeklyReport } from '../back/summary.js';
 import { startDispatcher, startPeriodic, startSweeper } from '../back/loops.js';
+import { backMetrics } from '../back/metrics.js';
 import { pruneOnce } from '../back/prune.js';
 import { listen } from '../db/listen.js';
 import { NOTIFY_CHANNEL } from '../db/notifications.js';
+import { metricsListener, type Registry } from '../metrics/registry.js';
 import { createTransports } from '../notify/transports.js';
+import { listen as listenHttp, type Listening } from './listen.js';
 import type { Runtime } from './runtime.js';
 
 export interface Back {
   stop(): Promise<void>;
 }
 
-/** The back role: heartbeat, sweeper, dispatcher, woken by NOTIFY from any process. */
-export async function startBack(rt: Runtime): Promise<Back> {
+/**
+ * The back role: heartbeat, sweeper, dispatcher, woken by NOTIFY from any process. Its
+ * metrics go to `registry`; `serveMetrics` (a back on its own) serves them on BACK_METRICS_PORT.
+ */
+export async function startBack(
+  rt: Runtime,
+  registry: Registry,
+  serveMetrics: boolean,
+): Promise<Back> {
   const transports = createTransports(rt.config);
   const deps: BackDeps = {
     pool: rt.pool,
@@ -22,8 +32,20 @@ export async function startBack(rt: Runtime): Promise<Back> {
     transports,
     clock: () => new Date(),
     random: Math.random,
+    metrics: backMetrics(registry),
   };
   if (!rt.config.smtp) deps.logger.warn('SMTP_URL is not set: email alerts will be marked dead');
+  // First: a port in use stops the start before any loop runs.
+  const { token, backPort } = rt.config.metrics;
+  let metricsServer: Listening | undefined;
+  if (serveMetrics && backPort !== undefined) {
+    const log = deps.logger.child({ server: 'metrics' });
+    metricsServer = await listenHttp(
+      metricsListener(registry, token, (err) => log.error({ err }, 'metrics failed')),
+      { ...rt.config, port: backPort },
+      log,
+    );
+  }
   const instance = instanceId();
   const heartbeat = await startHeartbeat(deps, instance);
   const weekly = scheduleWeeklyReport(deps, instance);
@@ -40,6 +62,7 @@ export async function startBack(rt: Runtime): Promise<Back> {
   deps.logger.info('back role started');
   return {
     async stop() {
+      await metricsServer?.close();
       await weekly?.stop();
       await listener.close();
       await pruner.stop();

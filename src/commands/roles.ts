@@ -1,3 +1,4 @@
+import { createRegistry } from '../metrics/registry.js';
 import { startBack } from './back.js';
 import { startFront } from './front.js';
 import { openRuntime, StopOnSignal } from './runtime.js';
@@ -16,10 +17,12 @@ export async function runRoles(roles: Roles): Promise<void> {
   const rt = await openRuntime({ migrate: roles.front && roles.back });
   let back: Awaited<ReturnType<typeof startBack>> | undefined;
   let front: Awaited<ReturnType<typeof startFront>> | undefined;
+  // One registry per process: under `start`, the front's /metrics shows the back's too.
+  const registry = createRegistry();
   try {
     // Back first: its heartbeat is written before /healthz can be asked about it.
-    if (roles.back) back = await startBack(rt);
-    if (roles.front) front = await startFront(rt);
+    if (roles.back) back = await startBack(rt, registry, !roles.front);
+    if (roles.front) front = await startFront(rt, registry);
   } catch (err) {
     await back?.stop();
     await rt.close();

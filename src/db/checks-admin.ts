@@ -98,10 +98,13 @@ export interface ApiCheckRow extends ShapeCheck {
   id: number;
 }
 
-const API_CHECK = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
+/** A check's own columns as the API and the pages read them (everything but its channels). */
+export const CHECK_FIELDS = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.status,
   c.started_at AS "startedAt", c.last_ping_at AS "lastPingAt", c.next_deadline AS "nextDeadline",
   c.last_duration AS "lastDuration", c.tags, c.description, c.ping_count AS "pingCount",
-  c.manual_resume AS "manualResume", coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
+  c.manual_resume AS "manualResume"`;
+
+const API_CHECK = `${CHECK_FIELDS}, coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
               FROM check_channels cc JOIN channels ch ON ch.id = cc.channel_id
              WHERE cc.check_id = c.id), '') AS channels`;
 

@@ -66,8 +66,22 @@ export function isoMicros(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
+/** The fields a check's status at a given time depends on. */
+export type StatusFields = Pick<
+  ShapeCheck,
+  | 'status'
+  | 'kind'
+  | 'period'
+  | 'cron'
+  | 'tz'
+  | 'grace'
+  | 'startedAt'
+  | 'lastPingAt'
+  | 'nextDeadline'
+>;
+
 /** When the next ping is due (healthchecks' next_ping, the start of the grace period). */
-export function nextPingDue(c: ShapeCheck): Date | null {
+export function nextPingDue(c: StatusFields): Date | null {
   if (c.status !== 'up' && c.status !== 'late') return null;
   if (c.lastPingAt) {
     const deadline = scheduleDeadline(c, c.lastPingAt);
@@ -84,7 +98,7 @@ export function nextPingDue(c: ShapeCheck): Date | null {
  * time is in its grace period (healthchecks computes these at read time too). `late` is
  * healthchecks' `grace`.
  */
-export function apiStatus(c: ShapeCheck, now: Date): ApiStatus {
+export function apiStatus(c: StatusFields, now: Date): ApiStatus {
   if (c.status === 'new' || c.status === 'paused' || c.status === 'down') return c.status;
   if (c.nextDeadline && now.getTime() >= c.nextDeadline.getTime()) return 'down';
   if (c.status === 'late') return 'grace';

@@ -40,8 +40,10 @@ export function duration(seconds: number): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  const d = Math.floor(s / 86_400);
-  const h = Math.round((s % 86_400) / 3600);
+  // Round to hours before splitting off the days: 9 d 23.9 h is "10 d", not "9 d 24 h".
+  const hours = Math.round(s / 3600);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 

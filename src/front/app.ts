@@ -14,6 +14,9 @@ import { handlePing, isPing } from './ping.js';
 import { GroupCommit } from './group-commit.js';
 import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
+import { metricsRouter, pingKindOf, PingMetrics } from './metrics.js';
+import { createRegistry } from '../metrics/registry.js';
+import { webRouter } from './web/index.js';
 
 export type { FrontDeps };
 
@@ -26,6 +29,8 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.get('/healthz', healthz(deps));
   app.use('/api/v3', createApiRouter(deps));
   app.use('/badge', badgeRouter(deps));
+  app.use('/metrics', metricsRouter(deps, deps.registry ?? createRegistry()));
+  app.use(webRouter(deps));
   app.use(notFound);
   app.use(errorHandler);
   return app;
@@ -40,13 +45,16 @@ export function createApp(given: FrontDeps): RequestListener {
     1000,
     4,
   );
-  const deps: FrontDeps = { uuidPings: (p) => batcher.submit(p), ...given };
+  const registry = given.registry ?? createRegistry();
+  const pings = new PingMetrics(registry);
+  const deps: FrontDeps = { uuidPings: (p) => batcher.submit(p), ...given, registry };
   const app = createExpressApp(deps);
   const log = pinoHttp({ logger: deps.logger, quietReqLogger: true });
   // A line per ping is noise at thousands a second (and a fifth of the hot path's CPU): ping
   // routes log each request at debug level only; their failures are always logged.
   const logPings = deps.logger.isLevelEnabled('debug');
   return (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -65,6 +73,9 @@ export function createApp(given: FrontDeps): RequestListener {
       return;
     }
     if (logPings) log(req, res);
+    // Counted when answered: the kind from the URL, the latency up to the last byte handed over.
+    const kind = route === handlePing ? pingKindOf(url.pathname) : 'gocron';
+    res.once('finish', () => pings.answered(kind, res.statusCode, started));
     route(deps, req, res, url).catch((err: unknown) => {
       deps.logger.error({ err, method: req.method, url: req.url }, 'ping failed');
       if (!res.headersSent) sendText(res, 500, 'internal error');

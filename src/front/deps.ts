@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { UuidPing } from '../db/ping-batch.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import type { Registry } from '../metrics/registry.js';
 import type { AddressOf } from './address.js';
 
 /** What the front needs from the outside world; tests pass their own clock and pool. */
@@ -13,4 +14,6 @@ export interface FrontDeps {
   addressOf: AddressOf;
   /** Records a uuid ping through group commit; createApp provides it. */
   uuidPings?: (p: UuidPing) => Promise<'ok' | 'not found'>;
+  /** The process's metrics (shared with the back under `cronwatch start`); createApp makes one if absent. */
+  registry?: Registry;
 }

@@ -10,7 +10,7 @@ const page = `<!doctype html>
 cronwatch sends one alert, and one more when it recovers.</p>
 <h2>Check in from a crontab line</h2>
 <pre>0 3 * * * backup.sh &amp;&amp; curl -fsS "http://this-host:8080/?cronname=backup&amp;account=acme&amp;email=ops@acme.io&amp;frequency=86400"</pre>
-<p>Health: <a href="/healthz">/healthz</a></p>
+<p><a href="/dashboard">Dashboard</a> (sign in with an API key) · health: <a href="/healthz">/healthz</a></p>
 </body></html>
 `;
 

@@ -1,6 +1,7 @@
-// API keys on /api/v3: the X-Api-Key header, or `api_key` in the JSON body of a POST. Every
-// handler after this one reads the key's account from res.locals and scopes its queries by
-// it (invariant 6): another account's check is simply not found.
+// API keys on /api/v3: the X-Api-Key header, or `api_key` in the JSON body of a POST (other
+// routes, such as /metrics/<key>, say where theirs is). Every handler after this one reads
+// the key's account from res.locals and scopes its queries by it (invariant 6): another
+// account's check is simply not found.
 import type { Request, RequestHandler, Response } from 'express';
 import { findApiKey, touchApiKey, type KeyScope } from '../../db/api-keys.js';
 import { keyMatches, keyPrefix, looksLikeKey } from '../../domain/api-key.js';
@@ -20,6 +21,17 @@ export function authOf(res: Response): ApiAuth {
 
 const TOUCH_EVERY_MS = 60_000;
 
+/** The key of an API request: the X-Api-Key header, else `api_key` in a POST's JSON body. */
+function headerOrBodyKey(req: Request): string | undefined {
+  const header = req.get('x-api-key');
+  const body: unknown = req.body;
+  const fromBody =
+    req.method === 'POST' && body && typeof body === 'object' && 'api_key' in body
+      ? (body as { api_key: unknown }).api_key
+      : undefined;
+  return header ?? (typeof fromBody === 'string' ? fromBody : undefined);
+}
+
 /**
  * Checks the key: missing, unknown, wrong or revoked → 401; a read-only key on an endpoint
  * that needs a read-write one → 401, as healthchecks answers. Every request counts against
@@ -31,16 +43,11 @@ const TOUCH_EVERY_MS = 60_000;
 export function apiKeyAuth(
   deps: FrontDeps,
   rateLimit: ApiRateLimit,
+  keyOf: (req: Request) => string | undefined = headerOrBodyKey,
 ): (need: KeyScope) => RequestHandler {
   const lastTouch = new Map<number, number>();
   const verify = async (req: Request) => {
-    const header = req.get('x-api-key');
-    const body: unknown = req.body;
-    const fromBody =
-      req.method === 'POST' && body && typeof body === 'object' && 'api_key' in body
-        ? (body as { api_key: unknown }).api_key
-        : undefined;
-    const key = header ?? (typeof fromBody === 'string' ? fromBody : undefined);
+    const key = keyOf(req);
     if (key === undefined || key === '') throw new HttpError(401, 'missing api key');
     if (!looksLikeKey(key)) throw new HttpError(401, 'wrong api key');
     const stored = await findApiKey(deps.pool, keyPrefix(key));

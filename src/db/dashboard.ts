@@ -1,0 +1,201 @@
+// Reads of the dashboard and the public status page. Every query is scoped by account.
+import type { ApiStatus, ShapeCheck, ShapePing } from '../domain/api-shapes.js';
+import { CHECK_FIELDS } from './checks-admin.js';
+import type { Queryable } from './pool.js';
+import { statusCase } from './status-sql.js';
+
+/** The status a client sees at $2; a running cron check shows up (running) until its deadline. */
+const STATUS = statusCase('c', '$2', "'up'");
+
+/**
+ * The columns of a check as the pages show it: the API's (db/checks-admin.ts) without its
+ * channels, whose per-row subquery PostgreSQL would run for every check of the account
+ * before sorting out the 50 of a page.
+ */
+const CHECK = `${CHECK_FIELDS}, '' AS channels`;
+
+export interface ListFilter {
+  tag: string | null;
+  status: ApiStatus | null;
+  offset: number;
+  limit: number;
+}
+
+export interface DashboardCheck extends ShapeCheck {
+  id: number;
+  shown: ApiStatus;
+}
+
+/** A page of the account's checks, by name, with their status at `now`. */
+export async function dashboardChecks(
+  db: Queryable,
+  accountId: number,
+  now: Date,
+  f: ListFilter,
+): Promise<DashboardCheck[]> {
+  const { rows } = await db.query<DashboardCheck>(
+    `SELECT * FROM (SELECT ${CHECK}, ${STATUS} AS shown FROM checks c
+                     WHERE c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])) c
+      WHERE $4::text IS NULL OR c.shown = $4
+      ORDER BY c.name LIMIT $5 OFFSET $6`,
+    [accountId, now, f.tag, f.status, f.limit, f.offset],
+  );
+  return rows;
+}
+
+/** How many of the account's checks (with the tag, if given) are in each status. */
+export async function statusCounts(
+  db: Queryable,
+  accountId: number,
+  now: Date,
+  tag: string | null,
+): Promise<Map<ApiStatus, number>> {
+  const { rows } = await db.query<{ shown: ApiStatus; n: number }>(
+    `SELECT ${STATUS} AS shown, count(*)::int AS n FROM checks c
+      WHERE c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+      GROUP BY 1`,
+    [accountId, now, tag],
+  );
+  return new Map(rows.map((r) => [r.shown, r.n]));
+}
+
+/** The account's tags, for the filter (the first 500, by name). */
+export async function accountTags(db: Queryable, accountId: number): Promise<string[]> {
+  const { rows } = await db.query<{ tag: string }>(
+    `SELECT DISTINCT t AS tag FROM checks c, unnest(c.tags) t WHERE c.account_id = $1
+      ORDER BY 1 LIMIT 500`,
+    [accountId],
+  );
+  return rows.map((r) => r.tag);
+}
+
+export interface PageCheck extends DashboardCheck {
+  createdAt: Date;
+}
+
+export async function dashboardCheck(
+  db: Queryable,
+  accountId: number,
+  uuid: string,
+  now: Date,
+): Promise<PageCheck | undefined> {
+  const { rows } = await db.query<PageCheck>(
+    `SELECT ${CHECK}, ${STATUS} AS shown, c.created_at AS "createdAt" FROM checks c
+      WHERE c.account_id = $1 AND c.uuid = $3::uuid`,
+    [accountId, now, uuid],
+  );
+  return rows[0];
+}
+
+export interface PingPreview extends ShapePing {
+  /** The first characters of the body, for a preview. */
+  preview: string;
+}
+
+/** The newest `limit` pings of a check (of the `keep` newest, as the API lists them). */
+export async function recentPings(
+  db: Queryable,
+  checkId: number,
+  keep: number,
+  limit: number,
+): Promise<PingPreview[]> {
+  const { rows } = await db.query<PingPreview>(
+    `SELECT p.n, p.created_at AS at, p.kind, p.exit_status AS "exitStatus", p.run_id::text AS "runId",
+            p.address, p.method, p.user_agent AS "userAgent", p.duration,
+            (coalesce(p.body, '') <> '') AS "hasBody", coalesce(left(p.body, 200), '') AS preview
+       FROM pings p JOIN checks c ON c.id = p.check_id
+      WHERE p.check_id = $1 AND p.n > c.ping_count - $2
+      ORDER BY p.n DESC, p.id DESC LIMIT $3`,
+    [checkId, keep, limit],
+  );
+  return rows;
+}
+
+export interface FlipRow {
+  at: Date;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export async function recentFlips(
+  db: Queryable,
+  checkId: number,
+  limit: number,
+): Promise<FlipRow[]> {
+  const { rows } = await db.query<FlipRow>(
+    `SELECT created_at AS at, from_status AS "from", to_status AS "to", reason FROM flips
+      WHERE check_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [checkId, limit],
+  );
+  return rows;
+}
+
+export interface UptimeInput {
+  checkId: number;
+  /** The status the last flip before the window left the check in (null: no flip before). */
+  statusAtStart: string | null;
+  flips: { at: Date; to: string }[];
+}
+
+/** For each check, what uptime over [from, to) is computed from: one query for them all. */
+export async function uptimeInputs(
+  db: Queryable,
+  checkIds: number[],
+  from: Date,
+  to: Date,
+): Promise<Map<number, UptimeInput>> {
+  const { rows } = await db.query<{
+    id: number;
+    status_at_start: string | null;
+    flips: { at: string; to: string }[];
+  }>(
+    `SELECT c.id,
+            (SELECT f.to_status FROM flips f WHERE f.check_id = c.id AND f.created_at < $2
+              ORDER BY f.created_at DESC, f.id DESC LIMIT 1) AS status_at_start,
+            coalesce((SELECT json_agg(json_build_object('at', f.created_at, 'to', f.to_status)
+                                      ORDER BY f.created_at, f.id)
+                        FROM flips f WHERE f.check_id = c.id AND f.created_at >= $2 AND f.created_at < $3),
+                     '[]') AS flips
+       FROM checks c WHERE c.id = ANY($1::bigint[])`,
+    [checkIds, from, to],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        checkId: r.id,
+        statusAtStart: r.status_at_start,
+        flips: r.flips.map((f) => ({ at: new Date(f.at), to: f.to })),
+      },
+    ]),
+  );
+}
+
+export interface PublicCheck {
+  id: number;
+  name: string;
+  shown: ApiStatus;
+  createdAt: Date;
+  lastPingAt: Date | null;
+}
+
+/**
+ * The checks a status page shows: no uuid, slug or ping key is selected, so none can leak
+ * into the public page. At most `limit`, by name.
+ */
+export async function publicChecks(
+  db: Queryable,
+  accountId: number,
+  tag: string | null,
+  now: Date,
+  limit: number,
+): Promise<PublicCheck[]> {
+  const { rows } = await db.query<PublicCheck>(
+    `SELECT c.id, c.name, ${STATUS} AS shown, c.created_at AS "createdAt", c.last_ping_at AS "lastPingAt"
+       FROM checks c WHERE c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+      ORDER BY c.name LIMIT $4`,
+    [accountId, now, tag, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,208 @@
+// GET /dashboard: the account's checks, filtered by tag and status, 50 a page, by name.
+// GET /dashboard/status.json: the same page's statuses, for the script that refreshes it.
+import type { Request, RequestHandler, Response } from 'express';
+import {
+  accountTags,
+  dashboardChecks,
+  statusCounts,
+  type DashboardCheck,
+} from '../../db/dashboard.js';
+import type { ApiStatus } from '../../domain/api-shapes.js';
+import { scheduleWords } from '../../domain/describe.js';
+import { duration } from '../../domain/summary.js';
+import type { FrontDeps } from '../deps.js';
+import { nextCell, timeCell, timing } from './check-cells.js';
+import { html, query, type Html } from './html.js';
+import { layout } from './layout.js';
+import { pageParam, STATUS_LABEL, STATUSES, statusParam, textParam } from './params.js';
+import { sessionOf } from './session.js';
+
+export const PAGE_SIZE = 50;
+
+interface ListView {
+  tag: string | null;
+  status: ApiStatus | null;
+  page: number;
+  counts: Map<ApiStatus, number>;
+  checks: DashboardCheck[];
+  now: Date;
+}
+
+async function load(deps: FrontDeps, req: Request, res: Response): Promise<ListView> {
+  const q = req.query as Record<string, unknown>;
+  const tag = textParam(q, 'tag', 200) ?? null;
+  const status = statusParam(q) ?? null;
+  const page = pageParam(q);
+  const { accountId } = sessionOf(res);
+  const now = deps.clock();
+  const [counts, checks] = await Promise.all([
+    statusCounts(deps.pool, accountId, now, tag),
+    dashboardChecks(deps.pool, accountId, now, {
+      tag,
+      status,
+      offset: (page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    }),
+  ]);
+  return { tag, status, page, counts, checks, now };
+}
+
+function total(v: ListView): number {
+  if (v.status) return v.counts.get(v.status) ?? 0;
+  let n = 0;
+  for (const c of v.counts.values()) n += c;
+  return n;
+}
+
+function dot(status: ApiStatus): Html {
+  return html`<span class="dot st-${status}" title="${STATUS_LABEL[status]}"></span>`;
+}
+
+function tabs(v: ListView): Html {
+  const all = [...v.counts.values()].reduce((a, b) => a + b, 0);
+  const tab = (status: ApiStatus | null, label: string, n: number) => {
+    const cls = `tab${v.status === status ? ' current' : ''}${status ? ` st-${status}` : ''}`;
+    const href = `/dashboard${query({ tag: v.tag, status: status ? STATUS_LABEL[status] : null })}`;
+    return html`<a class="${cls}" href="${href}" data-count="${status ?? 'all'}">${label} <b>${n}</b></a>`;
+  };
+  return html`<nav class="tabs" aria-label="Filter by status">
+    ${tab(null, 'all', all)} ${STATUSES.map((s) => tab(s, STATUS_LABEL[s], v.counts.get(s) ?? 0))}
+  </nav>`;
+}
+
+function tagFilter(v: ListView, tags: string[]): Html {
+  if (tags.length === 0) return html``;
+  return html`<form class="tagfilter" method="get" action="/dashboard">
+    ${v.status ? html`<input type="hidden" name="status" value="${STATUS_LABEL[v.status]}" />` : ''}
+    <label for="tag">Tag</label>
+    <select id="tag" name="tag">
+      <option value="">all tags</option>
+      ${tags.map((t) => html`<option value="${t}" ${t === v.tag ? 'selected' : ''}>${t}</option>`)}
+    </select>
+    <button type="submit">Filter</button>
+  </form>`;
+}
+
+function row(c: DashboardCheck, now: Date): Html {
+  const t = timing(c);
+  return html`<tr data-uuid="${c.uuid}" class="check st-${c.shown}">
+    <td class="status">${dot(c.shown)}<span class="label">${STATUS_LABEL[c.shown]}</span></td>
+    <td class="name">
+      <a href="/dashboard/checks/${c.uuid}">${c.name}</a>
+      ${c.description ? html`<div class="desc">${c.description}</div>` : ''}
+    </td>
+    <td class="tags">
+      ${c.tags.map((tag) => html`<a class="tag" href="/dashboard${query({ tag })}">${tag}</a> `)}
+    </td>
+    <td class="schedule">
+      ${scheduleWords(c)}
+      <div class="muted">grace ${duration(c.grace)}</div>
+    </td>
+    <td class="last">${timeCell(t.lastPing, now, 'never')}</td>
+    <td class="next">${nextCell(t, c.shown, now)}</td>
+    <td class="duration">${t.lastDuration ?? html`<span class="muted">–</span>`}</td>
+  </tr>`;
+}
+
+function pager(v: ListView): Html {
+  const pages = Math.max(1, Math.ceil(total(v) / PAGE_SIZE));
+  if (pages === 1) return html``;
+  const link = (page: number, label: string) =>
+    html`<a
+      href="/dashboard${query({
+        tag: v.tag,
+        status: v.status ? STATUS_LABEL[v.status] : null,
+        page,
+      })}"
+      >${label}</a
+    >`;
+  return html`<nav class="pager" aria-label="Pages">
+    ${v.page > 1 ? link(v.page - 1, '← previous') : ''}
+    <span>page ${v.page} of ${pages}</span>
+    ${v.page < pages ? link(v.page + 1, 'next →') : ''}
+  </nav>`;
+}
+
+export function dashboardPage(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const session = sessionOf(res);
+    const [v, tags] = await Promise.all([
+      load(deps, req, res),
+      accountTags(deps.pool, session.accountId),
+    ]);
+    const body = html`<h1>Checks</h1>
+      <div class="filters">${tabs(v)} ${tagFilter(v, tags)}</div>
+      ${
+        v.checks.length === 0
+          ? html`<p class="empty">
+              ${
+                total(v) === 0 && !v.tag && !v.status
+                  ? html`No checks yet. Ping a URL, or add one with the API or
+                      <code>cronwatch check add</code>.`
+                  : 'No checks match this filter.'
+              }
+            </p>`
+          : html`<table
+              class="checks"
+              data-refresh="/dashboard/status.json${query({
+                tag: v.tag,
+                status: v.status ? STATUS_LABEL[v.status] : null,
+                page: v.page,
+              })}"
+            >
+              <thead>
+                <tr>
+                  <th>Status</th>
+                  <th>Name</th>
+                  <th>Tags</th>
+                  <th>Schedule</th>
+                  <th>Last ping</th>
+                  <th>Next expected</th>
+                  <th>Last duration</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${v.checks.map((c) => row(c, v.now))}
+              </tbody>
+            </table>`
+      }
+      ${pager(v)}`;
+    res.set('Cache-Control', 'no-store').type('html');
+    res.send(
+      layout(
+        {
+          title: 'Checks',
+          account: session.account,
+          csrf: session.csrf,
+          scripts: ['dashboard.js'],
+        },
+        body,
+      ).text,
+    );
+  };
+}
+
+/** The page's checks as the refresh script reads them: status, and times as ISO strings. */
+export function dashboardJson(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const v = await load(deps, req, res);
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    res.set('Cache-Control', 'no-store');
+    res.json({
+      now: v.now.toISOString(),
+      counts: Object.fromEntries(STATUSES.map((s) => [s, v.counts.get(s) ?? 0])),
+      checks: v.checks.map((c) => {
+        const t = timing(c);
+        return {
+          uuid: c.uuid,
+          status: c.shown,
+          label: STATUS_LABEL[c.shown],
+          lastPing: iso(t.lastPing),
+          nextPing: iso(t.nextPing),
+          runningSince: iso(t.runningSince),
+          lastDuration: t.lastDuration,
+        };
+      }),
+    });
+  };
+}
