@@ -210,6 +210,25 @@ describe('signing in', () => {
   });
 });
 
+test('static files are served with nosniff, and nothing outside public/', async () => {
+  const css = await request(app).get('/static/app.css');
+  assert.equal(css.status, 200);
+  assert.match(css.headers['content-type'] ?? '', /text\/css/);
+  assert.equal(css.headers['x-content-type-options'], 'nosniff');
+  const js = await request(app).get('/static/dashboard.js');
+  assert.match(js.headers['content-type'] ?? '', /javascript/);
+  for (const path of [
+    '/static/../package.json',
+    '/static/%2e%2e/package.json',
+    '/static/nope.js',
+    '/static/',
+  ]) {
+    const res = await request(app).get(path);
+    assert.ok(res.status === 403 || res.status === 404, `${path}: ${res.status}`);
+    assert.doesNotMatch(res.text, /dependencies/);
+  }
+});
+
 describe('the list', async () => {
   const { agent } = await signIn(app, rw);
 

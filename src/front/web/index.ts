@@ -51,7 +51,12 @@ export function webRouter(deps: FrontDeps): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const session = loadSession(deps);
   const write = [form, requireCsrf, requireWrite];
-  r.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
+  // helmet here too for nosniff: a script or stylesheet is never sniffed into something else.
+  r.use(
+    '/static',
+    pageHeaders,
+    express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }),
+  );
   r.get('/login', pageHeaders, session, showLogin(deps));
   r.post('/login', pageHeaders, form, login(deps, apiRateLimit(deps)));
   r.post(
