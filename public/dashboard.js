@@ -53,6 +53,7 @@ const NOTHING_EXPECTED = { new: 'after its first ping', paused: 'paused', down: 
 
 function nextCell(check) {
   if (check.runningSince) return ['running since ', timeElement(check.runningSince)];
+  if (check.nextPing && check.status === 'grace') return ['was due ', timeElement(check.nextPing)];
   if (check.nextPing) return [timeElement(check.nextPing)];
   return [muted(NOTHING_EXPECTED[check.status] || '–')];
 }

@@ -137,6 +137,8 @@ if (missing && browserRequired()) {
       const down = page.locator(`tr[data-uuid="${s.down}"]`);
       assert.match(await text(down.locator('td.schedule')), /At 03:00/);
       assert.equal(await text(down.locator('td.next')), 'overdue');
+      const late = page.locator(`tr[data-uuid="${s.late}"]`);
+      assert.match(await text(late.locator('td.next')), /^was due (4|5|6) min ago$/);
       assert.deepEqual(await tabCounts(page), {
         all: 3,
         down: 1,

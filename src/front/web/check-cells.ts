@@ -34,6 +34,8 @@ export function timing(c: ShapeCheck & { shown: ApiStatus }): Timing {
 
 export function nextCell(t: Timing, shown: ApiStatus, now: Date): Html {
   if (t.runningSince) return html`running since ${timeCell(t.runningSince, now, '')}`;
+  // In its grace period the expected time is past: say so, "5 min ago" alone reads like a ping.
+  if (t.nextPing && shown === 'grace') return html`was due ${timeCell(t.nextPing, now, '')}`;
   if (t.nextPing) return timeCell(t.nextPing, now, '');
   const why: Record<ApiStatus, string> = {
     new: 'after its first ping',
