@@ -111,7 +111,7 @@ export const settings = {
   SLACK_CHANNEL: 'Slack channel for SLACK_WEBHOOK_URL (as gocron slackchannel)',
   SWEEP_BATCH_SIZE: 'overdue checks claimed per sweep transaction, 1-10000 (default 500)',
   BACK_MAX_SLEEP_SECONDS: 'longest sleep of the back between looks at deadlines, 1-60 (default 5)',
-  DISPATCH_CONCURRENCY: 'deliveries in flight per back instance, 1-1000 (default 32)',
+  DISPATCH_CONCURRENCY: 'deliveries in flight per back instance, 1-1000 (default 64)',
   DISPATCH_TIMEOUT_SECONDS: 'time limit of one delivery attempt, 1-300 (default 10)',
   DISPATCH_LEASE_SECONDS:
     'how long a claimed notification is hidden from other instances (default 60)',
@@ -359,7 +359,7 @@ function backConfig(env: Env): BackConfig {
   const back: BackConfig = {
     sweepBatch: integer(env, 'SWEEP_BATCH_SIZE', 500, 1, 10_000),
     maxSleepMs: integer(env, 'BACK_MAX_SLEEP_SECONDS', 5, 1, 60) * 1000,
-    dispatchConcurrency: integer(env, 'DISPATCH_CONCURRENCY', 32, 1, 1000),
+    dispatchConcurrency: integer(env, 'DISPATCH_CONCURRENCY', 64, 1, 1000),
     dispatchTimeoutMs: integer(env, 'DISPATCH_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     dispatchLeaseMs: integer(env, 'DISPATCH_LEASE_SECONDS', 60, 2, 3600) * 1000,
     maxAttempts: integer(env, 'DISPATCH_MAX_ATTEMPTS', 10, 1, 100),

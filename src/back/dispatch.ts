@@ -1,17 +1,13 @@
 // dispatchOnce: deliver pending notifications from the outbox. At-least-once: a claim hides a
-// notification for a lease; success marks it sent; failure schedules a retry with backoff,
-// or marks it dead (permanent error, or too many attempts) keeping the last error.
-import {
-  claimNotifications,
-  finishDead,
-  finishRetry,
-  finishSent,
-  type Claimed,
-} from '../db/notifications.js';
+// notification for a lease; success marks it sent (in batches, see mark-sent.ts); failure
+// schedules a retry with backoff, or marks it dead (permanent error, or too many attempts)
+// keeping the last error.
+import { claimNotifications, finishDead, finishRetry, type Claimed } from '../db/notifications.js';
 import { alertText } from '../domain/alert.js';
 import { retryDelayMs } from '../domain/backoff.js';
 import { DeliveryError } from '../notify/transport.js';
 import type { BackDeps } from './deps.js';
+import { sentMarker } from './mark-sent.js';
 
 export type Outcome = 'sent' | 'retry' | 'dead';
 
@@ -39,15 +35,24 @@ export function claim(deps: BackDeps, now: Date, limit: number): Promise<Claimed
   return claimNotifications(deps.pool, now, limit, deps.config.back.dispatchLeaseMs);
 }
 
-/** One attempt at one notification, bounded in time; records the outcome. Never throws. */
-export async function deliver(deps: BackDeps, c: Claimed): Promise<Outcome> {
+/**
+ * One attempt at one notification, bounded in time; records the outcome. Never throws.
+ * `attempted` is called once the receiver has answered (or failed), before the outcome is
+ * written: the dispatcher frees the delivery's slot then, so slots bound the requests in
+ * flight rather than also waiting on the database.
+ */
+export async function deliver(
+  deps: BackDeps,
+  c: Claimed,
+  attempted?: () => void,
+): Promise<Outcome> {
   const { back, publicUrl } = deps.config;
   const log = deps.logger.child({
     notification: c.id,
     transport: c.transport,
     attempt: c.attempts,
   });
-  let error: DeliveryError;
+  let error: DeliveryError | undefined;
   const attempt = deps.metrics?.delivery(c.transport);
   try {
     const transport = deps.transports[c.transport];
@@ -62,9 +67,6 @@ export async function deliver(deps: BackDeps, c: Claimed): Promise<Outcome> {
       back.dispatchTimeoutMs + 1000,
     );
     attempt?.(true);
-    await finishSent(deps.pool, c, deps.clock());
-    log.info({ check: c.payload.check.name, event: c.payload.kind }, 'alert sent');
-    return 'sent';
   } catch (err) {
     attempt?.(false);
     error =
@@ -72,7 +74,13 @@ export async function deliver(deps: BackDeps, c: Claimed): Promise<Outcome> {
         ? err
         : new DeliveryError(String((err as Error)?.message ?? err), false);
   }
+  attempted?.();
   try {
+    if (!error) {
+      await sentMarker(deps.pool).mark({ id: c.id, attempts: c.attempts, at: deps.clock() });
+      log.info({ check: c.payload.check.name, event: c.payload.kind }, 'alert sent');
+      return 'sent';
+    }
     if (error.permanent || c.attempts >= back.maxAttempts) {
       await finishDead(deps.pool, c, error.message);
       log.error(

@@ -81,10 +81,13 @@ export function startSweeper(deps: BackDeps, onAlerts: () => void): Loop {
 
 /**
  * Keeps up to DISPATCH_CONCURRENCY deliveries in flight and claims more as they end, so a
- * receiver that hangs until its timeout holds one slot, not the whole queue.
+ * receiver that hangs until its timeout holds one slot, not the whole queue. A slot is free
+ * again as soon as its receiver answered; the outcome is written after (batched for sent
+ * ones), and stop() waits for those writes too.
  */
 export function startDispatcher(deps: BackDeps): Loop {
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new Set<Promise<void>>();
+  const recording = new Set<Promise<unknown>>();
   const capacity = deps.config.back.dispatchConcurrency;
   const dispatcher: Loop = loop(
     deps,
@@ -98,16 +101,23 @@ export function startDispatcher(deps: BackDeps): Loop {
         return jittered(deps);
       const claimed = await claim(deps, deps.clock(), free);
       for (const c of claimed) {
-        const p: Promise<unknown> = deliver(deps, c).finally(() => {
-          inFlight.delete(p);
+        let release!: () => void;
+        const slot = new Promise<void>((resolve) => (release = resolve));
+        inFlight.add(slot);
+        void slot.then(() => {
+          inFlight.delete(slot);
           dispatcher.wake();
         });
-        inFlight.add(p);
+        const p: Promise<unknown> = deliver(deps, c, release).finally(() => {
+          release();
+          recording.delete(p);
+        });
+        recording.add(p);
       }
       if (claimed.length === free) return 0;
       return until(deps, await nextNotificationDue(deps.pool));
     },
-    () => Promise.all(inFlight),
+    () => Promise.all([...inFlight, ...recording]),
   );
   return dispatcher;
 }

@@ -18,30 +18,37 @@ export async function insertNotifications(
   globalSlack: boolean,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  const { rowCount } = await db.query(
+  // The NOTIFY rides in the same statement: one round trip less per sweep batch.
+  const { rows } = await db.query<{ n: number }>(
     `WITH e AS (
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::jsonb[]) AS t(flip_id, check_id, payload)
-     )
-     INSERT INTO notifications (flip_id, channel_id, transport, target, payload, next_attempt_at, created_at)
+     ), n AS (
+       INSERT INTO notifications (flip_id, channel_id, transport, target, payload, next_attempt_at, created_at)
      SELECT e.flip_id, ch.id, ch.kind, ch.config, e.payload, $4::timestamptz, $4::timestamptz
        FROM e JOIN check_channels cc ON cc.check_id = e.check_id JOIN channels ch ON ch.id = cc.channel_id
+      -- Lets the planner look the links up by key; joined to the CTE alone it read all of
+      -- check_channels for every sweep batch (linear in the number of checks).
+      WHERE cc.check_id = ANY($2::bigint[])
      UNION ALL
      SELECT e.flip_id, NULL, 'email', jsonb_build_object('to', c.email), e.payload, $4::timestamptz, $4::timestamptz
        FROM e JOIN checks c ON c.id = e.check_id
       WHERE c.id = ANY($2::bigint[]) AND coalesce(c.email, '') <> ''
      UNION ALL
      SELECT e.flip_id, NULL, 'slack', '{"global": true}'::jsonb, e.payload, $4::timestamptz, $4::timestamptz
-       FROM e WHERE $5::boolean`,
+       FROM e WHERE $5::boolean
+       RETURNING 1
+     )
+     SELECT count(*)::int AS n, pg_notify($6, '') FROM n`,
     [
       events.map((e) => e.flipId),
       events.map((e) => e.check.id),
       events.map((e) => JSON.stringify(e)),
       at,
       globalSlack,
+      NOTIFY_CHANNEL,
     ],
   );
-  await db.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
-  return rowCount ?? 0;
+  return rows[0]?.n ?? 0;
 }
 
 export interface Claimed {
@@ -83,10 +90,24 @@ export async function claimNotifications(
 // Each finish* matches on the attempt it claimed: if this instance was so slow that the lease
 // ran out and another instance claimed the row again, the stale result is dropped.
 
-export async function finishSent(db: Queryable, c: Claimed, now: Date): Promise<void> {
+export interface Sent {
+  id: string;
+  /** The claim's attempt number: its fencing token. */
+  attempts: number;
+  at: Date;
+}
+
+/**
+ * Marks delivered notifications sent, many in one statement (one commit for a batch rather
+ * than one per delivery). Each row still matches on its own claim's attempt.
+ */
+export async function finishSent(db: Queryable, sent: Sent[]): Promise<void> {
+  if (sent.length === 0) return;
   await db.query(
-    `UPDATE notifications SET state = 'sent', sent_at = $3, last_error = NULL WHERE id = $1 AND attempts = $2`,
-    [c.id, c.attempts, now],
+    `UPDATE notifications n SET state = 'sent', sent_at = u.at, last_error = NULL
+       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS u(id, attempts, at)
+      WHERE n.id = ANY($1::uuid[]) AND n.id = u.id AND n.attempts = u.attempts`,
+    [sent.map((s) => s.id), sent.map((s) => s.attempts), sent.map((s) => s.at)],
   );
 }
 

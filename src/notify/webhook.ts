@@ -1,15 +1,87 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { DeliveryError, httpStatusError, type Delivery, type Transport } from './transport.js';
+
+/** The first bytes of a receiver's answer are enough for an error message. */
+const ANSWER_KEEP = 4096;
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+/**
+ * One POST on node:http(s) with keep-alive, bounded by `timeoutMs` from start to the end of
+ * the answer. Not fetch: undici's fetch cost about three times the CPU per request here, and
+ * a burst of thousands of alerts from one back is CPU-bound on it (scripts/bench-burst.ts).
+ */
+function post(
+  url: URL,
+  agent: http.Agent,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(err);
+    };
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (c: Buffer) => {
+          if (kept < ANSWER_KEEP) {
+            chunks.push(c);
+            kept += c.length;
+          }
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('connection closed before the answer ended'));
+        });
+      },
+    );
+    const timer = setTimeout(() => {
+      const err = new DeliveryError(`webhook: no answer within ${timeoutMs} ms`, false);
+      fail(err);
+      req.destroy(err);
+    }, timeoutMs);
+    req.on('error', fail);
+    req.end(body);
+  });
+}
 
 /**
  * A JSON POST to the channel's URL. Headers carry the stable notification id and, when the
  * channel has a secret, an HMAC-SHA256 of the body so the receiver can trust it.
  */
 export function webhookTransport(): Transport {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
+  };
   return {
     async send(d: Delivery, timeoutMs: number) {
-      const url = d.target.url;
-      if (typeof url !== 'string') throw new DeliveryError('webhook channel has no url', true);
+      const raw = d.target.url;
+      if (typeof raw !== 'string') throw new DeliveryError('webhook channel has no url', true);
+      const url = URL.canParse(raw) ? new URL(raw) : undefined;
+      if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+        throw new DeliveryError('webhook url is not an http(s) URL', true);
       if (!d.event && !d.test) throw new DeliveryError('webhooks carry alerts only', true);
       const body = !d.event
         ? JSON.stringify({ id: d.id, event: 'test', subject: d.text.subject, text: d.text.body })
@@ -34,25 +106,18 @@ export function webhookTransport(): Transport {
         headers['X-Cronwatch-Signature'] =
           'sha256=' + createHmac('sha256', d.target.secret).update(body).digest('hex');
       }
-      let res: Response;
+      let answer: Answer;
       try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        answer = await post(url, agents[url.protocol], headers, body, timeoutMs);
       } catch (err) {
-        const e = err as Error;
-        const reason =
-          e.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs} ms`
-            : ((e.cause as Error | undefined)?.message ?? e.message);
-        throw new DeliveryError(`webhook: ${reason}`, false);
+        if (err instanceof DeliveryError) throw err;
+        throw new DeliveryError(`webhook: ${(err as Error).message}`, false);
       }
-      const text = await res.text().catch(() => '');
-      if (!res.ok) throw httpStatusError('webhook', res.status, text);
+      if (answer.status < 200 || answer.status > 299)
+        throw httpStatusError('webhook', answer.status, answer.text);
+    },
+    close() {
+      for (const agent of Object.values(agents)) agent.destroy();
     },
   };
 }
