@@ -18,6 +18,7 @@ import pg from 'pg';
 import { settings } from '../src/config.js';
 import { openEmbedded } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
+import { cpuMs, pgCpu, pgCpuBetween } from './bench-back.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -26,8 +27,22 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16,64,256' },
     checks: { type: 'string', default: '10000' },
+    // keep-alive and/or Connection: close (e.g. --modes keep while iterating).
+    modes: { type: 'string', default: 'keep,close' },
+    // Only the 10,000-checks target, not the one hot check.
+    'spread-only': { type: 'boolean', default: false },
+    // A setting of the front for this run, e.g. --set DATABASE_POOL_MAX=20 (repeatable).
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
+const MODES = args.modes!.split(',');
+const SETTINGS = Object.fromEntries(
+  args.set!.map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error(`--set wants NAME=VALUE, got ${kv}`);
+    return [kv.slice(0, eq), kv.slice(eq + 1)];
+  }),
+);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = args.connections!.split(',').map(Number);
 const CHECKS = Number(args.checks);
@@ -137,6 +152,7 @@ async function main() {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         LOG_FORMAT: 'json',
+        ...SETTINGS,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -163,29 +179,32 @@ async function main() {
     );
 
     console.log(
-      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS}`,
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}`,
     );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box`,
     );
     console.log('');
     console.log(
-      'target            conns  conn   pings/s   p50       p99       2xx      errors  durable  % of bare',
+      'target            conns  conn   pings/s   p50       p99       2xx      errors  durable  % of bare  CPU front / PostgreSQL',
     );
-    for (const close of [false, true]) {
+    for (const close of [false, true].filter((c) => MODES.includes(c ? 'close' : 'keep'))) {
       for (const c of CONNECTIONS) {
         const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
-        for (const [name, script] of [
+        const targets = [
           [`${CHECKS} checks`, spread],
           ['one hot check', hot],
-        ] as const) {
+        ] as const;
+        for (const [name, script] of args['spread-only'] ? targets.slice(0, 1) : targets) {
           const before = await count();
+          const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
           const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, script);
+          const cpu = `${((await cpuMs(front.pid)) - frontCpu) / 1000} / ${pgCpuBetween(dbCpu, await pgCpu(client)) / 1000} s`;
           const written = (await count()) - before;
           // Rows may exceed wrk's count (answers still in flight when wrk stopped), never fall short.
           const durable = written >= r.ok ? 'yes' : `NO (${written} rows)`;
           console.log(
-            `${name.padEnd(16)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${((100 * r.rps) / ceiling.rps).toFixed(0)} %`,
+            `${name.padEnd(16)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${`${((100 * r.rps) / ceiling.rps).toFixed(0)} %`.padEnd(9)}  ${cpu}`,
           );
         }
         console.log(
