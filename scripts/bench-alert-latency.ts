@@ -13,7 +13,6 @@
 import { type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,10 +26,9 @@ import {
   root,
   seedChecks,
   spawnBack,
-  startReceiver,
+  collectAlerts,
   stopChild,
   stopReceiver,
-  type Arrival,
 } from './bench-back.js';
 
 const TARGET_P99_MS = 500;
@@ -83,16 +81,9 @@ async function main(): Promise<number> {
     db = new pg.Client({ connectionString: embedded.url });
     await db.connect();
 
-    const arrivals = new Map<number, Arrival>();
-    let duplicates = 0;
-    let allArrived: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (allArrived = resolve));
-    receiver = await startReceiver((a) => {
-      if (arrivals.has(a.checkId)) duplicates++;
-      else arrivals.set(a.checkId, a);
-      if (arrivals.size === DUE) allArrived();
-    });
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const collected = await collectAlerts(DUE);
+    receiver = collected.receiver;
+    const { url, arrivals, done } = collected;
 
     const seeded = Date.now();
     // Check i ≤ DUE falls due at lead + (i - 1) × spread / DUE; the rest a day later.
@@ -159,7 +150,7 @@ async function main(): Promise<number> {
       `machine:   ${machine()}`,
       `setup:     1 cronwatch back (default settings), embedded PostgreSQL, webhook receiver on 127.0.0.1`,
       `checks:    ${N}, of which ${DUE} fall due over ${SPREAD_MS / 1000} s, the first ${LEAD_MS / 1000} s out; back up after ${backReadyMs} ms`,
-      `alerts:    ${arrivals.size} received${duplicates ? `, ${duplicates} duplicate(s) ignored` : ''}`,
+      `alerts:    ${arrivals.size} received${collected.duplicates() ? `, ${collected.duplicates()} duplicate(s) ignored` : ''}`,
       `latency (webhook arrival − deadline):`,
       `  total    ${summary(total)}`,
       `  sweep    ${summary(sweep)}   (flip written − deadline)`,

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -52,6 +53,31 @@ export function startReceiver(onAlert: (a: Arrival) => void): Promise<http.Serve
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** What a receiver collected: the first alert of each check, and repeats counted apart. */
+export interface Collected {
+  receiver: http.Server;
+  /** The receiver's webhook URL. */
+  url: string;
+  arrivals: Map<number, Arrival>;
+  duplicates: () => number;
+  /** Resolves once `expected` distinct checks have alerted. */
+  done: Promise<void>;
+}
+
+export async function collectAlerts(expected: number): Promise<Collected> {
+  const arrivals = new Map<number, Arrival>();
+  let duplicates = 0;
+  let allArrived: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allArrived = resolve));
+  const receiver = await startReceiver((a) => {
+    if (arrivals.has(a.checkId)) duplicates++;
+    else arrivals.set(a.checkId, a);
+    if (arrivals.size === expected) allArrived();
+  });
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  return { receiver, url, arrivals, duplicates: () => duplicates, done };
 }
 
 export async function stopReceiver(receiver: http.Server | undefined): Promise<void> {

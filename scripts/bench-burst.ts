@@ -14,7 +14,6 @@
 import { type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,10 +30,9 @@ import {
   root,
   seedChecks,
   spawnBack,
-  startReceiver,
+  collectAlerts,
   stopChild,
   stopReceiver,
-  type Arrival,
 } from './bench-back.js';
 
 const TARGET_MS = 5000;
@@ -103,16 +101,9 @@ async function once(): Promise<Run> {
     db = new pg.Client({ connectionString: embedded.url });
     await db.connect();
 
-    const arrivals = new Map<number, Arrival>();
-    let duplicates = 0;
-    let allArrived: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (allArrived = resolve));
-    receiver = await startReceiver((a) => {
-      if (arrivals.has(a.checkId)) duplicates++;
-      else arrivals.set(a.checkId, a);
-      if (arrivals.size === N) allArrived();
-    });
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const collected = await collectAlerts(N);
+    receiver = collected.receiver;
+    const { url, arrivals, done } = collected;
 
     // S = the whole second LEAD_MS from now; check i falls due (i - 1) / N of a second into it.
     const second = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
@@ -167,7 +158,7 @@ async function once(): Promise<Run> {
       last: fromSecond[fromSecond.length - 1]!,
       p50: percentile(fromSecond, 50),
       p99: percentile(fromSecond, 99),
-      duplicates,
+      duplicates: collected.duplicates(),
       swept: rows[0]!.last.getTime() - second,
       backCpu,
       pgCpu: pgCpuMs,

@@ -1,5 +1,5 @@
 // Reads of the dashboard and the public status page. Every query is scoped by account.
-import type { ApiStatus, ShapeCheck, ShapePing } from '../domain/api-shapes.js';
+import type { ApiStatus, ShapeCheck } from '../domain/api-shapes.js';
 import { CHECK_FIELDS } from './checks-admin.js';
 import type { Queryable } from './pool.js';
 import { statusCase } from './status-sql.js';
@@ -90,30 +90,6 @@ export async function dashboardCheck(
     [accountId, now, uuid],
   );
   return rows[0];
-}
-
-export interface PingPreview extends ShapePing {
-  /** The first characters of the body, for a preview. */
-  preview: string;
-}
-
-/** The newest `limit` pings of a check (of the `keep` newest, as the API lists them). */
-export async function recentPings(
-  db: Queryable,
-  checkId: number,
-  keep: number,
-  limit: number,
-): Promise<PingPreview[]> {
-  const { rows } = await db.query<PingPreview>(
-    `SELECT p.n, p.created_at AS at, p.kind, p.exit_status AS "exitStatus", p.run_id::text AS "runId",
-            p.address, p.method, p.user_agent AS "userAgent", p.duration,
-            (coalesce(p.body, '') <> '') AS "hasBody", coalesce(left(p.body, 200), '') AS preview
-       FROM pings p JOIN checks c ON c.id = p.check_id
-      WHERE p.check_id = $1 AND p.n > c.ping_count - $2
-      ORDER BY p.n DESC, p.id DESC LIMIT $3`,
-    [checkId, keep, limit],
-  );
-  return rows;
 }
 
 export interface FlipRow {

@@ -75,6 +75,9 @@ export async function prunePings(
 /** A logged ping as the Management API lists it: the fields its JSON is shaped from. */
 export type ApiPingRow = ShapePing;
 
+/** A listed ping, with the first `previewChars` characters of its body (the dashboard's). */
+export type ListedPing = ApiPingRow & { preview: string };
+
 /**
  * The newest `limit` pings of a check, newest first, among the `keep` newest by number:
  * pings the back has not pruned yet are hidden already, so the list does not depend on
@@ -85,15 +88,16 @@ export async function listApiPings(
   checkId: number,
   keep: number,
   limit: number,
-): Promise<ApiPingRow[]> {
-  const { rows } = await db.query<ApiPingRow>(
+  previewChars = 0,
+): Promise<ListedPing[]> {
+  const { rows } = await db.query<ListedPing>(
     `SELECT p.n, p.created_at AS at, p.kind, p.exit_status AS "exitStatus", p.run_id::text AS "runId",
             p.address, p.method, p.user_agent AS "userAgent", p.duration,
-            (coalesce(p.body, '') <> '') AS "hasBody"
+            (coalesce(p.body, '') <> '') AS "hasBody", coalesce(left(p.body, $4), '') AS preview
        FROM pings p JOIN checks c ON c.id = p.check_id
       WHERE p.check_id = $1 AND p.n > c.ping_count - $2
       ORDER BY p.n DESC, p.id DESC LIMIT $3`,
-    [checkId, keep, limit],
+    [checkId, keep, limit, previewChars],
   );
   return rows;
 }

@@ -1,14 +1,8 @@
 // GET /dashboard/checks/<uuid>: one check, its uptime, recent pings and flips; POST …/pause,
 // …/resume and …/delete (read-write sessions, CSRF-checked by the router).
 import type { RequestHandler } from 'express';
-import {
-  dashboardCheck,
-  recentFlips,
-  recentPings,
-  uptimeInputs,
-  type PageCheck,
-  type PingPreview,
-} from '../../db/dashboard.js';
+import { dashboardCheck, recentFlips, uptimeInputs, type PageCheck } from '../../db/dashboard.js';
+import { listApiPings, type ListedPing } from '../../db/pings.js';
 import { deleteCheck, pauseCheck, resumeCheck } from '../../db/check-write.js';
 import { transaction } from '../../db/pool.js';
 import { pingType } from '../../domain/api-shapes.js';
@@ -28,6 +22,8 @@ import { sessionOf, type WebSession } from './session.js';
 import { uptimeStrip } from './uptime-svg.js';
 
 const PINGS_SHOWN = 50;
+/** Enough of a body to recognise it; the API serves the whole body. */
+const PREVIEW_CHARS = 200;
 const FLIPS_SHOWN = 20;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -44,11 +40,11 @@ function copyable(id: string, text: string): Html {
   </div>`;
 }
 
-function source(p: PingPreview): string {
+function source(p: ListedPing): string {
   return [p.method, p.address, p.userAgent].filter((s) => s).join(' · ');
 }
 
-function pingsTable(pings: PingPreview[], now: Date): Html {
+function pingsTable(pings: ListedPing[], now: Date): Html {
   if (pings.length === 0) return html`<p class="muted">No pings yet.</p>`;
   return html`<table class="pings">
     <thead>
@@ -116,7 +112,7 @@ export function checkPage(deps: FrontDeps): RequestHandler {
     if (!c) throw new HttpError(404, 'no such check');
     const monthAgo = new Date(now.getTime() - 30 * DAY);
     const [pings, flips, inputs] = await Promise.all([
-      recentPings(deps.pool, c.id, deps.config.pings.keep, PINGS_SHOWN),
+      listApiPings(deps.pool, c.id, deps.config.pings.keep, PINGS_SHOWN, PREVIEW_CHARS),
       recentFlips(deps.pool, c.id, FLIPS_SHOWN),
       uptimeInputs(deps.pool, [c.id], monthAgo, now),
     ]);
