@@ -2,7 +2,6 @@
 // and the front command hands it to an http.Server.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
-import { pinoHttp } from 'pino-http';
 import { createApiRouter } from './api/index.js';
 import { badgeRouter } from './badges.js';
 import type { FrontDeps } from './deps.js';
@@ -14,6 +13,7 @@ import { handlePing, isPing } from './ping.js';
 import { GroupCommit } from './group-commit.js';
 import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
+import { requestLogger } from './request-log.js';
 import { metricsRouter, pingKindOf, PingMetrics } from './metrics.js';
 import { createRegistry } from '../metrics/registry.js';
 import { webRouter } from './web/index.js';
@@ -50,7 +50,7 @@ export function createApp(given: FrontDeps): RequestListener {
   const pings = new PingMetrics(registry);
   const deps: FrontDeps = { uuidPings: (p) => batcher.submit(p), ...given, registry };
   const app = createExpressApp(deps);
-  const log = pinoHttp({ logger: deps.logger, quietReqLogger: true });
+  const log = requestLogger(deps.logger);
   // A line per ping is noise at thousands a second (and a fifth of the hot path's CPU): ping
   // routes log each request at debug level only; their failures are always logged.
   const logPings = deps.logger.isLevelEnabled('debug');
