@@ -136,7 +136,7 @@ describe('the public page', () => {
     assert.match(res.text, /web-backup[\s\S]*100 % over 90 days/);
     assert.match(res.text, /db-dump[\s\S]*90.00 % over 90 days/);
     assert.doesNotMatch(res.text, /internal-sync/);
-    assert.equal((res.text.match(/<svg class="uptime"/g) ?? []).length, 2);
+    assert.equal((res.text.match(/<svg class="uptime wide"/g) ?? []).length, 2);
   });
 
   test('holds no ping URL, uuid, slug or key', async () => {

@@ -59,7 +59,7 @@ export function publicStatus(deps: FrontDeps): RequestHandler {
               <span class="badge st-${c.shown}">${STATUS_LABEL[c.shown]}</span>
               <span class="pct">${percent(uptimeRatio(days))} over 90 days</span>
             </div>
-            ${uptimeStrip(days, `${c.name}: uptime, last 90 days by day`)}
+            ${uptimeStrip(days, `${c.name}: uptime, last 90 days by day`, true)}
           </li>`;
         })}
       </ul>

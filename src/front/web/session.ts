@@ -94,7 +94,7 @@ function loginPage(csrf: string, next: string, error?: string) {
     html`<section class="login">
       <h1>Sign in</h1>
       <p>
-        Use an API key of your account (<code>cronwatch account key create</code> makes one). A
+        Use an API key of your account (<code>cronwatch account create NAME</code> prints two; <code>cronwatch key create ACCOUNT</code> makes more). A
         read-only key shows the checks; a read-write key can also pause, resume and delete them.
       </p>
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}

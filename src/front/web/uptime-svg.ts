@@ -25,7 +25,7 @@ function when(d: Date, span: number): string {
  * one bar per bucket but share one element with one title: a status page of 500 checks with
  * 90 bars each was 6.7 MB when every bar had its own.
  */
-export function uptimeStrip(buckets: UptimeBucket[], label: string): Html {
+export function uptimeStrip(buckets: UptimeBucket[], label: string, wide = false): Html {
   const width = buckets.length * (W + GAP) - GAP;
   const parts: Html[] = [];
   for (let i = 0; i < buckets.length;) {
@@ -44,5 +44,7 @@ export function uptimeStrip(buckets: UptimeBucket[], label: string): Html {
     parts.push(html`<path class="u-${lv}" d="${d}"><title>${range}: ${what}</title></path>`);
     i = j;
   }
-  return html`<svg class="uptime" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" role="img" aria-label="${label}">${parts}</svg>`;
+  // A wide strip stretches to its box (the status page's 90 days fill the card's width).
+  const fit = wide ? html` preserveAspectRatio="none"` : '';
+  return html`<svg class="uptime${wide ? ' wide' : ''}" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}"${fit} role="img" aria-label="${label}">${parts}</svg>`;
 }
