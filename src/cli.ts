@@ -21,6 +21,11 @@ import {
   channelTestCommand,
   channelUnlinkCommand,
 } from './commands/channel.js';
+import {
+  statusPageAddCommand,
+  statusPageListCommand,
+  statusPageRmCommand,
+} from './commands/status-page.js';
 import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -185,6 +190,31 @@ key
   .argument('<account>')
   .argument('<prefix>')
   .action(keyRevokeCommand);
+
+const statusPage = program
+  .command('status-page')
+  .description("an account's public status pages (/status/<slug>): add, list, rm");
+statusPage
+  .command('add')
+  .description('publish a status page of the account, or of its checks with one tag')
+  .argument('<account>')
+  .argument('<slug>', 'the address: 3-64 of a-z, 0-9 and -')
+  .option('--tag <tag>', 'only the checks with this tag (default: every check)')
+  .option('--title <title>', 'the page title (default: "<account> status")')
+  .option('--json', 'print the page as JSON')
+  .action(statusPageAddCommand);
+statusPage
+  .command('list')
+  .description("list an account's status pages with their addresses")
+  .argument('<account>')
+  .option('--json', 'one JSON object per line')
+  .action(statusPageListCommand);
+statusPage
+  .command('rm')
+  .description('take a status page down')
+  .argument('<account>')
+  .argument('<slug>')
+  .action(statusPageRmCommand);
 
 const channel = program
   .command('channel')

@@ -399,3 +399,8 @@ export function execDefaults(env: Env = readEnvironment()): { baseUrl?: string; 
     ...(text(env, 'CRONWATCH_PING_KEY') ? { pingKey: text(env, 'CRONWATCH_PING_KEY') } : {}),
   };
 }
+
+/** Where cronwatch answers, without a trailing slash: PUBLIC_URL, or this machine's port. */
+export function publicBase(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}

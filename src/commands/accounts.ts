@@ -1,11 +1,12 @@
 // Accounts and API keys from the command line. A key is printed once, when it is made: the
 // database keeps only its prefix (to find it) and a hash (to check it).
 import { randomBytes } from 'node:crypto';
-import { accountIdByName, createAccount } from '../db/accounts.js';
+import { publicBase } from '../config.js';
+import { createAccount } from '../db/accounts.js';
 import { insertApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
 import { transaction, type Queryable } from '../db/pool.js';
 import { hashKey, keyPrefix } from '../domain/api-key.js';
-import { UsageError, withPool } from './runtime.js';
+import { UsageError, withPool, accountIdOrUsage as accountId } from './runtime.js';
 
 const ACCOUNT_NAME = /^[^\s\p{C}][^\p{C}]{0,199}$/u;
 
@@ -46,7 +47,7 @@ export async function accountCreateCommand(name: string, o: { json?: boolean }):
       );
       return;
     }
-    const base = config.publicUrl ?? `http://localhost:${config.port}`;
+    const base = publicBase(config);
     process.stdout.write(
       `account ${name} created. The keys are shown only now: store them.\n` +
         `  API key (read-write): ${made.write}\n` +
@@ -54,12 +55,6 @@ export async function accountCreateCommand(name: string, o: { json?: boolean }):
         `  ping key:             ${made.pingKey}   (slug URLs: ${base}/ping/${made.pingKey}/<slug>)\n`,
     );
   });
-}
-
-async function accountId(db: Queryable, account: string): Promise<number> {
-  const id = await accountIdByName(db, account);
-  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
-  return id;
 }
 
 export async function keyCreateCommand(

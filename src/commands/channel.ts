@@ -1,7 +1,6 @@
 // `cronwatch channel add|list|rm|test|link|unlink`: an account's email / Slack / webhook
 // channels from the command line, with the API's rules (src/domain/channel-spec.ts) and
 // queries (src/db/channels.ts). A channel is named by its id (uuid) or its unique name.
-import { accountIdByName } from '../db/accounts.js';
 import {
   deleteChannel,
   findAccountChannel,
@@ -16,13 +15,7 @@ import { lockCheckByName } from '../db/checks.js';
 import { transaction, type Queryable } from '../db/pool.js';
 import { channelJson, newChannelSpec, type ChannelJson } from '../domain/channel-spec.js';
 import { sendChannelTest } from '../notify/channel-test.js';
-import { UsageError, withPool } from './runtime.js';
-
-async function accountId(db: Queryable, account: string): Promise<number> {
-  const id = await accountIdByName(db, account);
-  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
-  return id;
-}
+import { UsageError, withPool, accountIdOrUsage as accountId } from './runtime.js';
 
 async function channelOf(
   db: Queryable,

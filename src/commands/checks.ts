@@ -1,7 +1,7 @@
 // Minimal administration from the command line: create checks with a schedule, change a
 // schedule, list checks with their ping URLs, and an account's ping key for slug URLs.
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import { publicBase, type Config } from '../config.js';
 import { ensureAccount, pingKeyOf } from '../db/accounts.js';
 import {
   insertCheck,
@@ -21,9 +21,7 @@ import { UsageError, withPool } from './runtime.js';
 
 const DEFAULTS = { period: 86_400, grace: 3_600 };
 
-function baseUrl(config: Config): string {
-  return config.publicUrl ?? `http://localhost:${config.port}`;
-}
+const baseUrl = publicBase;
 
 function describeSchedule(c: CheckRow): string {
   return c.kind === 'cron'

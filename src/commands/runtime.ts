@@ -3,7 +3,8 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate, pending } from '../db/migrate.js';
-import { createPool, type Pool } from '../db/pool.js';
+import { accountIdByName } from '../db/accounts.js';
+import { createPool, type Pool, type Queryable } from '../db/pool.js';
 import { createLogger, type Logger } from '../log.js';
 
 export interface Runtime {
@@ -129,3 +130,10 @@ export async function withPool<T>(
 
 /** A mistake in how a command was called: exit code 2 and the message, nothing done. */
 export class UsageError extends Error {}
+
+/** The id of the named account; a UsageError (exit 2) when there is none. */
+export async function accountIdOrUsage(db: Queryable, account: string): Promise<number> {
+  const id = await accountIdByName(db, account);
+  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
+  return id;
+}

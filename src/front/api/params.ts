@@ -1,5 +1,6 @@
 // Reading the request of a Management API call: query parameters (a bad one is a 400 that
 // names it), path ids, and the shared answers (404, 405).
+import { publicBase } from '../../config.js';
 import type { Request, RequestHandler } from 'express';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -8,7 +9,7 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const UNIQUE_KEY = /^[0-9a-f]{40}$/;
 
 export function baseUrl(deps: FrontDeps): string {
-  return deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
+  return publicBase(deps.config);
 }
 
 export function notFound(): HttpError {

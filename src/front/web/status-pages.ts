@@ -7,13 +7,14 @@ import { deleteStatusPage, insertStatusPage, listStatusPages } from '../../db/st
 import { baseUrl } from '../api/params.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { SLUG_RULE, STATUS_PAGE_SLUG } from '../../domain/status-page.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import { textParam } from './params.js';
 import { sessionOf } from './session.js';
 
 /** A status page's address; anything else is no page (checked before any query). */
-export const SLUG = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+export const SLUG = STATUS_PAGE_SLUG;
 
 export function statusPagesPage(deps: FrontDeps): RequestHandler {
   return async (_req, res) => {
@@ -112,11 +113,7 @@ export function addStatusPage(deps: FrontDeps): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const slug = textParam(body, 'slug', 64);
     if (!slug) throw new HttpError(400, 'the address (slug) is missing');
-    if (!SLUG.test(slug))
-      throw new HttpError(
-        400,
-        'the address must be 3-64 lower-case letters, digits and dashes, not starting or ending with a dash',
-      );
+    if (!SLUG.test(slug)) throw new HttpError(400, SLUG_RULE);
     const title = textParam(body, 'title', 200) ?? '';
     const tag = textParam(body, 'tag', 200) ?? null;
     if (!(await insertStatusPage(deps.pool, s.accountId, { slug, tag, title })))
