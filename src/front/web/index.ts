@@ -26,7 +26,7 @@ import { addStatusPage, removeStatusPage, statusPagesPage } from './status-pages
 const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
 
 /** Errors of the pages as a page (the API's are JSON): the message of a 4xx, escaped. */
-const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
+const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
   const status = typeof err?.status === 'number' ? err.status : 500;
   if (status >= 500 || res.headersSent) return next(err);
   const message = err instanceof HttpError || err?.expose ? String(err.message) : 'bad request';
@@ -39,7 +39,6 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
         <p><a href="/dashboard">Back to the dashboard</a></p>`,
     ).text,
   );
-  void req;
 };
 
 const noSuchPage: RequestHandler = () => {
