@@ -33,6 +33,9 @@ const { values: args } = parseArgs({
     'spread-only': { type: 'boolean', default: false },
     // A setting of the front for this run, e.g. --set DATABASE_POOL_MAX=20 (repeatable).
     set: { type: 'string', multiple: true, default: [] },
+    // SQL run after the migrations, for schema experiments (e.g. --sql 'DROP INDEX checks_due'
+    // to see what HOT updates of checks would give; the back would no longer work).
+    sql: { type: 'string', multiple: true, default: [] },
   },
 });
 const MODES = args.modes!.split(',');
@@ -114,6 +117,12 @@ async function main() {
   const db = await openEmbedded(tmp);
   try {
     await migrate(db.url);
+    for (const statement of args.sql!) {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      await c.query(statement);
+      await c.end();
+    }
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ uuid: string }>(
@@ -184,7 +193,7 @@ async function main() {
     );
 
     console.log(
-      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}`,
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
     );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box`,
