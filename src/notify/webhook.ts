@@ -3,6 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { DeliveryError, httpStatusError, type Delivery, type Transport } from './transport.js';
 
+const IDLE_SOCKET_MS = 4000;
+
+/** A reused keep-alive socket was reset before any answer: safe to send again at once. */
+class StaleSocketError extends Error {}
+
 /** The first bytes of a receiver's answer are enough for an error message. */
 const ANSWER_KEEP = 4096;
 
@@ -18,13 +23,14 @@ interface Answer {
  */
 function post(
   url: URL,
-  agent: http.Agent,
+  agent: http.Agent | false,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let answered = false;
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
@@ -36,6 +42,7 @@ function post(
       url,
       { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let kept = 0;
         res.on('data', (c: Buffer) => {
@@ -61,7 +68,13 @@ function post(
       fail(err);
       req.destroy(err);
     }, timeoutMs);
-    req.on('error', fail);
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+          ? new StaleSocketError(err.message)
+          : err,
+      ),
+    );
     req.end(body);
   });
 }
@@ -71,9 +84,12 @@ function post(
  * channel has a secret, an HMAC-SHA256 of the body so the receiver can trust it.
  */
 export function webhookTransport(): Transport {
+  // Idle sockets are dropped after 4 s, before the 5 s after which node's (and many other)
+  // servers close an idle keep-alive connection: reusing a socket the server is closing is
+  // what resets a request (see send's retry).
   const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   return {
     async send(d: Delivery, timeoutMs: number) {
@@ -108,7 +124,15 @@ export function webhookTransport(): Transport {
       }
       let answer: Answer;
       try {
-        answer = await post(url, agents[url.protocol], headers, body, timeoutMs);
+        const agent = agents[url.protocol];
+        answer = await post(url, agent, headers, body, timeoutMs).catch((err: unknown) => {
+          // A kept-alive socket the receiver closed as we reused it: node's documented race.
+          // The request was not read; send it once more on a connection of its own (agent
+          // false: not another pooled socket that may be stale too), rather than wait for a
+          // retry with backoff (4 back processes saw this in CI).
+          if (!(err instanceof StaleSocketError)) throw err;
+          return post(url, false, headers, body, timeoutMs);
+        });
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
         throw new DeliveryError(`webhook: ${(err as Error).message}`, false);

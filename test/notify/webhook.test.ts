@@ -104,3 +104,34 @@ test('a target that is not an http(s) URL is permanent', async () => {
     assert.equal(err.permanent, true, url);
   }
 });
+
+test('a kept-alive socket reset by the receiver as it is reused: sent again at once, delivered', async () => {
+  // A raw HTTP receiver that answers the first request of a connection and resets the
+  // connection on the second: what a server closing an idle keep-alive socket does to a
+  // client that reuses it at that moment.
+  const seen: number[] = [];
+  let connections = 0;
+  const server = createServer((socket) => {
+    const n = ++connections;
+    let requests = 0;
+    socket.on('data', (chunk) => {
+      if (!chunk.toString('latin1').includes('\r\n\r\n')) return;
+      requests++;
+      seen.push(n);
+      if (requests === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      else socket.resetAndDestroy();
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  after(() => new Promise((r) => server.close(r)));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const local = webhookTransport();
+  after(() => local.close?.());
+  const deliver = () =>
+    local.send({ id: 'n-2', target: { url }, event, text: { subject: 's', body: 'b' } }, 1000);
+  await deliver();
+  await deliver();
+  // The second delivery: reset on connection 1, then delivered on a connection of its own.
+  assert.deepEqual(seen, [1, 1, 2]);
+});
