@@ -3,7 +3,7 @@
 import type { RequestHandler } from 'express';
 import { dashboardCheck, recentFlips, uptimeInputs, type PageCheck } from '../../db/dashboard.js';
 import { listApiPings, type ListedPing } from '../../db/pings.js';
-import { deleteCheck, pauseCheck, resumeCheck } from '../../db/check-write.js';
+import { deleteCheck, pauseCheck } from '../../db/check-write.js';
 import { transaction } from '../../db/pool.js';
 import { pingType } from '../../domain/api-shapes.js';
 import { crontabLine } from '../../domain/crontab.js';
@@ -12,6 +12,7 @@ import { duration } from '../../domain/summary.js';
 import { percent, uptimeBuckets, uptimeRatio } from '../../domain/uptime.js';
 import { lockPathCheck } from '../api/checks-write.js';
 import { baseUrl, UUID } from '../api/params.js';
+import { resumeLocked } from '../api/pause.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { nextCell, timeCell, timing } from './check-cells.js';
@@ -191,8 +192,7 @@ export function checkAction(deps: FrontDeps, action: Action): RequestHandler {
       const now = deps.clock();
       if (action === 'pause') await pauseCheck(client, check.id, now);
       else if (action === 'delete') await deleteCheck(client, check.id);
-      else if (check.status !== 'paused') throw new HttpError(409, 'check is not paused');
-      else await resumeCheck(client, check.id, now);
+      else await resumeLocked(client, check, now);
     });
     res.redirect(303, action === 'delete' ? '/dashboard' : `/dashboard/checks/${uuid}`);
   };

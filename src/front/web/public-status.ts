@@ -8,10 +8,11 @@ import type { ApiStatus } from '../../domain/api-shapes.js';
 import { percent, uptimeBuckets, uptimeRatio } from '../../domain/uptime.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { STATUS_PAGE_SLUG } from '../../domain/status-page.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import { STATUS_LABEL } from './params.js';
-import { SLUG } from './status-pages.js';
+
 import { uptimeStrip } from './uptime-svg.js';
 
 /** More would make a page nobody reads and a query nobody wants on a public URL. */
@@ -27,7 +28,7 @@ function banner(statuses: ApiStatus[]): { cls: string; text: string } {
 export function publicStatus(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const slug = String(req.params.slug);
-    const page = SLUG.test(slug) ? await statusPageBySlug(deps.pool, slug) : undefined;
+    const page = STATUS_PAGE_SLUG.test(slug) ? await statusPageBySlug(deps.pool, slug) : undefined;
     if (!page) throw new HttpError(404, 'no such status page');
     const now = deps.clock();
     const from = new Date(now.getTime() - 90 * DAY);

@@ -1,12 +1,14 @@
 // Signing in to the dashboard with an API key. The session cookie is HttpOnly (no script can
 // read it) and SameSite=Lax (other sites' forms do not carry it); every form of a session
 // also carries its CSRF token, checked on every POST, for browsers without SameSite.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie, type SerializeOptions } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { findApiKey } from '../../db/api-keys.js';
 import { deleteSession, findSession, insertSession, type SessionRow } from '../../db/sessions.js';
-import { keyMatches, keyPrefix, looksLikeKey } from '../../domain/api-key.js';
+// A session token is, like an API key, random bits from the CSPRNG: the same plain SHA-256
+// serves (see hashKey for why no slow hash).
+import { hashKey, keyMatches, keyPrefix, looksLikeKey } from '../../domain/api-key.js';
 import type { ApiRateLimit } from '../api/rate-limit.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -25,10 +27,6 @@ export function sessionOf(res: Response): WebSession {
 
 function token(): string {
   return randomBytes(32).toString('base64url');
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function sameSecret(a: unknown, b: string): boolean {
@@ -59,7 +57,7 @@ export function loadSession(deps: FrontDeps): RequestHandler {
   return async (req, res, next) => {
     const t = cookies(req)[SESSION];
     if (t && t.length <= 100) {
-      const s = await findSession(deps.pool, sha256(t), deps.clock());
+      const s = await findSession(deps.pool, hashKey(t), deps.clock());
       if (s) res.locals.session = s;
     }
     next();
@@ -165,7 +163,7 @@ export function login(deps: FrontDeps, rateLimit: ApiRateLimit): RequestHandler 
     const now = deps.clock();
     const ttl = deps.config.sessionHours * 3600;
     await insertSession(deps.pool, {
-      tokenHash: sha256(t),
+      tokenHash: hashKey(t),
       apiKeyId: stored.id,
       csrf: token(),
       now,
@@ -182,7 +180,7 @@ export function login(deps: FrontDeps, rateLimit: ApiRateLimit): RequestHandler 
 export function logout(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const t = cookies(req)[SESSION];
-    if (t) await deleteSession(deps.pool, sha256(t));
+    if (t) await deleteSession(deps.pool, hashKey(t));
     res.setHeader('Set-Cookie', stringifySetCookie(SESSION, '', cookieOptions(deps, req, 0)));
     res.redirect(303, '/login');
   };

@@ -13,9 +13,6 @@ import { layout } from './layout.js';
 import { textParam } from './params.js';
 import { sessionOf } from './session.js';
 
-/** A status page's address; anything else is no page (checked before any query). */
-export const SLUG = STATUS_PAGE_SLUG;
-
 export function statusPagesPage(deps: FrontDeps): RequestHandler {
   return async (_req, res) => {
     const s = sessionOf(res);
@@ -113,7 +110,7 @@ export function addStatusPage(deps: FrontDeps): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const slug = textParam(body, 'slug', 64);
     if (!slug) throw new HttpError(400, 'the address (slug) is missing');
-    if (!SLUG.test(slug)) throw new HttpError(400, SLUG_RULE);
+    if (!STATUS_PAGE_SLUG.test(slug)) throw new HttpError(400, SLUG_RULE);
     const title = textParam(body, 'title', 200) ?? '';
     const tag = textParam(body, 'tag', 200) ?? null;
     if (!(await insertStatusPage(deps.pool, s.accountId, { slug, tag, title })))
@@ -125,7 +122,10 @@ export function addStatusPage(deps: FrontDeps): RequestHandler {
 export function removeStatusPage(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const slug = String(req.params.slug);
-    if (!SLUG.test(slug) || !(await deleteStatusPage(deps.pool, sessionOf(res).accountId, slug)))
+    if (
+      !STATUS_PAGE_SLUG.test(slug) ||
+      !(await deleteStatusPage(deps.pool, sessionOf(res).accountId, slug))
+    )
       throw new HttpError(404, 'no such status page');
     res.redirect(303, '/dashboard/status-pages');
   };
