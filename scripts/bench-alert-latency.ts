@@ -11,14 +11,10 @@
 // fall due (spread the same way) and the others' deadlines are a day away. Prints p50 / p90 / p99 / max, split into
 // the sweep's share (flip written) and the delivery's share; exits 1 when p99 > 500 ms.
 import { type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { openEmbedded, type EmbeddedServer } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrate.js';
 import {
   backUp,
   machine,
@@ -30,6 +26,7 @@ import {
   stopChild,
   stopReceiver,
 } from './bench-back.js';
+import { openBenchDatabase, type BenchDatabase } from './bench-db.js';
 
 const TARGET_P99_MS = 500;
 
@@ -62,10 +59,7 @@ function summary(values: number[]): string {
 }
 
 async function main(): Promise<number> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-'));
-  // As root the server runs as the postgres user, which must reach the directory.
-  await chmod(dir, 0o755);
-  let embedded: EmbeddedServer | undefined;
+  let embedded: BenchDatabase | undefined;
   let receiver: http.Server | undefined;
   let back: ChildProcess | undefined;
   let db: pg.Client | undefined;
@@ -76,8 +70,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    embedded = await openEmbedded(dir);
-    await migrate(embedded.url);
+    embedded = await openBenchDatabase('alert-latency');
     db = new pg.Client({ connectionString: embedded.url });
     await db.connect();
 
@@ -165,7 +158,6 @@ async function main(): Promise<number> {
     await db?.end().catch(() => undefined);
     await stopReceiver(receiver);
     await embedded?.stop();
-    await rm(dir, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -12,14 +12,11 @@
 // --set NAME=VALUE passes a setting to the back, --prof DIR has it write a CPU profile there,
 // --log FILE keeps its log.
 import { type ChildProcess } from 'node:child_process';
-import { appendFile, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import type http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { openEmbedded, type EmbeddedServer } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrate.js';
 import {
   backUp,
   cpuMs,
@@ -34,6 +31,7 @@ import {
   stopChild,
   stopReceiver,
 } from './bench-back.js';
+import { openBenchDatabase, type BenchDatabase } from './bench-db.js';
 
 const TARGET_MS = 5000;
 
@@ -84,10 +82,7 @@ interface Run {
 }
 
 async function once(): Promise<Run> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-'));
-  // As root the server runs as the postgres user, which must reach the directory.
-  await chmod(dir, 0o755);
-  let embedded: EmbeddedServer | undefined;
+  let embedded: BenchDatabase | undefined;
   let receiver: http.Server | undefined;
   let back: ChildProcess | undefined;
   let db: pg.Client | undefined;
@@ -96,8 +91,7 @@ async function once(): Promise<Run> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    embedded = await openEmbedded(dir);
-    await migrate(embedded.url);
+    embedded = await openBenchDatabase('burst');
     db = new pg.Client({ connectionString: embedded.url });
     await db.connect();
 
@@ -171,7 +165,6 @@ async function once(): Promise<Run> {
     await db?.end().catch(() => undefined);
     await stopReceiver(receiver);
     await embedded?.stop();
-    await rm(dir, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

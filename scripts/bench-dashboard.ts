@@ -4,17 +4,14 @@
 //
 //   npx tsx scripts/bench-dashboard.ts [--checks 10000] [--runs 50]
 //   npm run bench:dashboard
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { insertApiKey } from '../src/db/api-keys.js';
-import { openEmbedded } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-db.js';
 import { createPool } from '../src/db/pool.js';
 import { hashKey, keyPrefix } from '../src/domain/api-key.js';
 import { addressResolver } from '../src/front/address.js';
@@ -36,13 +33,10 @@ function quantile(values: number[], q: number): number {
 }
 
 async function main() {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-dashboard-'));
-  await chmod(tmp, 0o755);
-  const db = await openEmbedded(tmp);
+  const db = await openBenchDatabase('dashboard');
   const pool = createPool(db.url, 10, () => undefined);
   let server: http.Server | undefined;
   try {
-    await migrate(db.url);
     const { rows } = await pool.query<{ id: number }>(
       `INSERT INTO accounts (name) VALUES ('bench') RETURNING id`,
     );
@@ -150,7 +144,6 @@ async function main() {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await pool.end();
     await db.stop();
-    await rm(tmp, { recursive: true, force: true });
   }
 }
 

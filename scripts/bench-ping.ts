@@ -9,15 +9,14 @@
 // node:http "OK" server, all on 127.0.0.1, and stops them afterwards. Every run is checked
 // for durability: the pings rows written must equal the 2xx answers wrk counted.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { settings } from '../src/config.js';
-import { openEmbedded } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-db.js';
 import { cpuMs, pgCpu, pgCpuBetween } from './bench-back.js';
 
 const run = promisify(execFile);
@@ -111,12 +110,10 @@ function rssMb(pid: number): Promise<number> {
 }
 
 async function main() {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-ping-'));
-  await chmod(tmp, 0o755);
   const children: ChildProcess[] = [];
-  const db = await openEmbedded(tmp);
+  const db = await openBenchDatabase('ping');
+  const tmp = db.dir;
   try {
-    await migrate(db.url);
     for (const statement of args.sql!) {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
@@ -236,7 +233,6 @@ async function main() {
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     );
     await db.stop();
-    await rm(tmp, { recursive: true, force: true });
   }
 }
 

@@ -8,13 +8,10 @@
 // Starts its own embedded PostgreSQL in a temporary directory and removes it afterwards.
 // Each measurement is a claim inside a transaction that is rolled back, so the same due
 // checks are claimed every run; the median of the runs is printed.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { claimDueChecks } from '../src/db/checks.js';
-import { openEmbedded } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-db.js';
 import { createPool } from '../src/db/pool.js';
 
 const { values: args } = parseArgs({
@@ -34,12 +31,9 @@ function median(values: number[]): number {
 }
 
 async function main() {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-bench-sweep-'));
-  await chmod(tmp, 0o755);
-  const db = await openEmbedded(tmp);
+  const db = await openBenchDatabase('sweep');
   const pool = createPool(db.url, 2, () => undefined);
   try {
-    await migrate(db.url);
     const { rows } = await pool.query<{ id: number }>(
       `INSERT INTO accounts (name) VALUES ('bench') RETURNING id`,
     );
@@ -94,7 +88,6 @@ async function main() {
   } finally {
     await pool.end();
     await db.stop();
-    await rm(tmp, { recursive: true, force: true });
   }
 }
 
