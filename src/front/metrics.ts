@@ -14,10 +14,11 @@ import { hcMetricsText } from '../domain/hc-metrics.js';
 import { countRunningCron } from '../domain/running-cron.js';
 import { serveMetrics, type Registry } from '../metrics/registry.js';
 import { apiKeyAuth, authOf } from './api/auth.js';
-import { methodNotAllowed, UUID } from './api/params.js';
+import { methodNotAllowed } from './api/params.js';
 import { apiRateLimit } from './api/rate-limit.js';
 import type { FrontDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import { pingPath } from './ping.js';
 import { sendText } from './http.js';
 
 const KINDS = ['success', 'start', 'fail', 'log', 'exitcode', 'gocron', 'other'] as const;
@@ -30,10 +31,9 @@ const CODES = ['2xx', '4xx', '5xx'] as const;
  * /ping/<ping key>/<slug>[/<suffix>] (so a slug named "start" is a success ping).
  */
 export function pingKindOf(pathname: string): PingMetricKind {
-  const parts = pathname.slice('/ping/'.length).replace(/\/$/, '').split('/');
-  const byUuid = UUID.test(parts[0] ?? '');
-  if (byUuid ? parts.length > 2 : parts.length < 2 || parts.length > 3) return 'other';
-  const suffix = byUuid ? parts[1] : parts[2];
+  const path = pingPath(pathname);
+  if (!path) return 'other';
+  const suffix = path.suffix;
   if (suffix === undefined) return 'success';
   if (suffix === 'start' || suffix === 'fail' || suffix === 'log') return suffix;
   return /^\d+$/.test(suffix) ? 'exitcode' : 'other';

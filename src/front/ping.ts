@@ -39,33 +39,45 @@ function parseSuffix(
   return { status: 404, error: 'not found' };
 }
 
+export type PingPath =
+  | { uuid: string; suffix: string | undefined }
+  | { pingKey: string; slug: string; suffix: string | undefined };
+
+/**
+ * The parts of /ping/<uuid>[/<suffix>] or /ping/<ping key>/<slug>[/<suffix>]; undefined for
+ * any other shape (a 404). The metrics read ping kinds with it too, so they count URLs the
+ * way this router reads them.
+ */
+export function pingPath(pathname: string): PingPath | undefined {
+  const parts = pathname.slice('/ping/'.length).replace(/\/$/, '').split('/');
+  const first = parts[0] ?? '';
+  if (UUID.test(first))
+    return parts.length > 2 ? undefined : { uuid: first.toLowerCase(), suffix: parts[1] };
+  if (!first || parts.length < 2 || parts.length > 3) return undefined;
+  return { pingKey: first, slug: parts[1]!, suffix: parts[2] };
+}
+
 function parse(url: URL, deps: FrontDeps): Parsed {
-  const parts = url.pathname.slice('/ping/'.length).replace(/\/$/, '').split('/');
+  const path = pingPath(url.pathname);
+  if (!path) return { status: 404, error: 'not found' };
   let target: Target;
-  let suffix: string | undefined;
-  if (UUID.test(parts[0] ?? '')) {
-    if (parts.length > 2) return { status: 404, error: 'not found' };
-    target = { uuid: parts[0]!.toLowerCase() };
-    suffix = parts[1];
+  if ('uuid' in path) {
+    target = { uuid: path.uuid };
   } else {
-    const [pingKey, slug] = parts;
-    if (!pingKey || parts.length < 2 || parts.length > 3)
-      return { status: 404, error: 'not found' };
-    if (!SLUG.test(slug ?? '')) {
+    if (!SLUG.test(path.slug)) {
       return {
         status: 400,
         error: 'invalid slug: use 1-200 lowercase letters, digits, "-" and "_"',
       };
     }
     target = {
-      pingKey,
-      slug: slug!,
+      pingKey: path.pingKey,
+      slug: path.slug,
       create: url.searchParams.get('create') === '1',
       createLimit: deps.config.pings.createLimit,
     };
-    suffix = parts[2];
   }
-  const s = parseSuffix(suffix);
+  const s = parseSuffix(path.suffix);
   if ('error' in s) return s;
   const rid = url.searchParams.get('rid');
   if (rid !== null && !UUID.test(rid)) return { status: 400, error: 'rid must be a UUID' };
