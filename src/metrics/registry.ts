@@ -1,9 +1,9 @@
 // Prometheus metrics (README "Metrics"): one registry per process, shared by the front and the
 // back when `cronwatch start` runs both, and the handler that exposes it. Each process gets
 // its own registry rather than prom-client's global one, so tests can build many apps.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { hashKey, keyMatches } from '../domain/api-key.js';
 
 export type { Registry };
 
@@ -14,10 +14,6 @@ export function createRegistry(): Registry {
   return registry;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
 /**
  * Whether the request may read the metrics: always without METRICS_TOKEN, else only with
  * `Authorization: Bearer <token>`. Compared as hashes, in time independent of the content.
@@ -26,7 +22,8 @@ export function metricsAuthorized(req: IncomingMessage, token: string | undefine
   if (token === undefined) return true;
   const header = req.headers.authorization ?? '';
   const match = /^Bearer +(\S+) *$/i.exec(header);
-  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
+  // keyMatches compares SHA-256 digests: equal lengths whatever was sent, constant time.
+  return match !== null && keyMatches(match[1]!, hashKey(token));
 }
 
 function plain(res: ServerResponse, status: number, text: string, headers = {}): void {
