@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { insertApiKey, type KeyScope } from '../../src/db/api-keys.js';
-import { hashKey, keyPrefix } from '../../src/domain/api-key.js';
+import { keyPrefix } from '../../src/domain/api-key.js';
 import { uniqueKey } from '../../src/domain/api-shapes.js';
 import { createApp } from '../../src/front/app.js';
+import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import {
@@ -35,28 +35,6 @@ const min = (m: number) => new Date(T0 + m * 60_000);
 
 // ---------------------------------------------------------------------------------------
 // Fixtures
-
-let seq = 0;
-async function newAccount(): Promise<number> {
-  const { rows } = await db.pool.query(`INSERT INTO accounts (name) VALUES ($1) RETURNING id`, [
-    `api-acc-${++seq}`,
-  ]);
-  return rows[0].id;
-}
-
-async function newKey(accountId: number, scope: KeyScope): Promise<string> {
-  const key = randomBytes(24).toString('base64url');
-  assert.ok(
-    await insertApiKey(db.pool, {
-      accountId,
-      scope,
-      prefix: keyPrefix(key),
-      hash: hashKey(key),
-      name: '',
-    }),
-  );
-  return key;
-}
 
 interface CheckFixture {
   name: string;
@@ -126,14 +104,14 @@ async function newFlip(checkId: number, at: Date, from: string, to: string): Pro
 }
 
 // Account A: the documented examples' two checks, pings, flips, a channel.
-const A = await newAccount();
-const B = await newAccount();
+const A = await newAccount(db.pool);
+const B = await newAccount(db.pool);
 const keys = {
-  rw: await newKey(A, 'write'),
-  ro: await newKey(A, 'read'),
-  revoked: await newKey(A, 'write'),
-  other: await newKey(B, 'write'),
-  otherRo: await newKey(B, 'read'),
+  rw: await newKey(db.pool, A, 'write'),
+  ro: await newKey(db.pool, A, 'read'),
+  revoked: await newKey(db.pool, A, 'write'),
+  other: await newKey(db.pool, B, 'write'),
+  otherRo: await newKey(db.pool, B, 'read'),
 };
 await db.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE prefix = $1`, [
   keyPrefix(keys.revoked),
@@ -260,7 +238,7 @@ describe('keys: every endpoint × every kind of key', () => {
   });
 
   test('last_used_at is recorded, at most once a minute per key', async () => {
-    const key = await newKey(A, 'read');
+    const key = await newKey(db.pool, A, 'read');
     const lastUsed = async () =>
       (await db.pool.query(`SELECT last_used_at FROM api_keys WHERE prefix = $1`, [keyPrefix(key)]))
         .rows[0].last_used_at;
@@ -432,8 +410,8 @@ function roSimple(): Record<string, unknown> {
 
 describe('statuses seen by clients', () => {
   test("our statuses map to healthchecks' (late → grace; past the deadline → down)", async () => {
-    const acc = await newAccount();
-    const key = await newKey(acc, 'read');
+    const acc = await newAccount(db.pool);
+    const key = await newKey(db.pool, acc, 'read');
     const cases: [CheckFixture, string, boolean][] = [
       [{ name: 'n', status: 'new' }, 'new', false],
       [{ name: 'p', status: 'paused' }, 'paused', false],
@@ -475,8 +453,8 @@ describe('statuses seen by clients', () => {
   });
 });
 
-const pagedAccount = await newAccount();
-const key = await newKey(pagedAccount, 'write');
+const pagedAccount = await newAccount(db.pool);
+const key = await newKey(db.pool, pagedAccount, 'write');
 for (let i = 0; i < 25; i++)
   await newCheck(pagedAccount, {
     name: `job-${String(i).padStart(2, '0')}`,
