@@ -47,11 +47,14 @@ async function load(deps: FrontDeps, req: Request, res: Response): Promise<ListV
   return { tag, status, page, counts, checks, now };
 }
 
+/** Checks with the tag, whatever their status. */
+function all(v: ListView): number {
+  return [...v.counts.values()].reduce((a, b) => a + b, 0);
+}
+
+/** Checks the list's filter matches. */
 function total(v: ListView): number {
-  if (v.status) return v.counts.get(v.status) ?? 0;
-  let n = 0;
-  for (const c of v.counts.values()) n += c;
-  return n;
+  return v.status ? (v.counts.get(v.status) ?? 0) : all(v);
 }
 
 function dot(status: ApiStatus): Html {
@@ -59,14 +62,13 @@ function dot(status: ApiStatus): Html {
 }
 
 function tabs(v: ListView): Html {
-  const all = [...v.counts.values()].reduce((a, b) => a + b, 0);
   const tab = (status: ApiStatus | null, label: string, n: number) => {
     const cls = `tab${v.status === status ? ' current' : ''}${status ? ` st-${status}` : ''}`;
     const href = `/dashboard${query({ tag: v.tag, status: status ? STATUS_LABEL[status] : null })}`;
     return html`<a class="${cls}" href="${href}" data-count="${status ?? 'all'}">${label} <b>${n}</b></a>`;
   };
   return html`<nav class="tabs" aria-label="Filter by status">
-    ${tab(null, 'all', all)} ${STATUSES.map((s) => tab(s, STATUS_LABEL[s], v.counts.get(s) ?? 0))}
+    ${tab(null, 'all', all(v))} ${STATUSES.map((s) => tab(s, STATUS_LABEL[s], v.counts.get(s) ?? 0))}
   </nav>`;
 }
 
