@@ -13,6 +13,7 @@ import { handlePing, isPing } from './ping.js';
 import { GroupCommit } from './group-commit.js';
 import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { requestLogger } from './request-log.js';
 import { metricsRouter, pingKindOf, PingMetrics } from './metrics.js';
 import { createRegistry } from '../metrics/registry.js';
@@ -78,9 +79,15 @@ export function createApp(given: FrontDeps): RequestListener {
     const kind = route === handlePing ? pingKindOf(url.pathname) : 'gocron';
     res.once('finish', () => pings.answered(kind, res.statusCode, started));
     route(deps, req, res, url).catch((err: unknown) => {
-      deps.logger.error({ err, method: req.method, url: req.url }, 'ping failed');
-      if (!res.headersSent) sendText(res, 500, 'internal error');
-      else res.end();
+      if (res.headersSent) return void res.end();
+      if (isDatabaseUnavailable(err)) {
+        // A restart or failover: the ping was not recorded, and the client may send it again.
+        deps.logger.warn({ err: String(err) }, 'ping refused: database unavailable');
+        res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+        return sendText(res, 503, 'database unavailable, try again shortly');
+      }
+      deps.logger.error({ err, method: req.method }, 'ping failed');
+      sendText(res, 500, 'internal error');
     });
   };
 }

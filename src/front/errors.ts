@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/errors.js';
 
 /** An error whose message is meant for the client (4xx). Anything else is a 500. */
 export class HttpError extends Error {
@@ -29,7 +30,15 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: message });
     return;
   }
-  req.log?.error({ err }, 'request failed');
   if (res.headersSent) return void res.end();
+  if (isDatabaseUnavailable(err)) {
+    // A restart or failover in progress: nothing was done, and the same request will work
+    // again shortly. Not a bug, so a warning without the stack.
+    req.log?.warn({ err: String(err) }, 'database unavailable');
+    res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+    res.status(503).json({ error: 'database unavailable, try again shortly' });
+    return;
+  }
+  req.log?.error({ err }, 'request failed');
   res.status(500).json({ error: 'internal error' });
 };
