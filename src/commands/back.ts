@@ -54,7 +54,7 @@ export async function startBack(
   // Keep the newest PING_KEEP pings per check; every ~10 minutes is plenty.
   const pruner = startPeriodic(deps, 'ping pruning', 60_000, 600_000, () => pruneOnce(deps));
   const listener = listen(
-    rt.database.url,
+    () => rt.database.url,
     NOTIFY_CHANNEL,
     () => dispatcher.wake(),
     (err) => deps.logger.warn({ err }, 'LISTEN connection failed; reconnecting'),

@@ -31,7 +31,10 @@ export function configOrExit(): Config {
 export async function openRuntime(opts: { migrate: boolean }): Promise<Runtime> {
   const config = configOrExit();
   const logger = createLogger(config);
-  const database = await openDatabase(config);
+  const database = await openDatabase({
+    ...config,
+    onHeal: (event, detail) => (event === 'healed' ? logger.info(detail) : logger.warn(detail)),
+  });
   try {
     if (opts.migrate) {
       const applied = await migrate(database.url);
@@ -49,8 +52,10 @@ export async function openRuntime(opts: { migrate: boolean }): Promise<Runtime> 
     await database.stop();
     throw err;
   }
-  const pool = createPool(database.url, config.databasePoolMax, (err) =>
-    logger.warn({ err }, 'idle database connection failed'),
+  const pool = createPool(
+    () => database.url,
+    config.databasePoolMax,
+    (err) => logger.warn({ err }, 'idle database connection failed'),
   );
   logger.info({ database: database.describe }, 'database ready');
   return {

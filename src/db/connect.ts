@@ -1,8 +1,9 @@
 import { redact } from '../config.js';
-import { openEmbedded } from './embedded.js';
+import { openEmbedded, type EmbeddedOptions } from './embedded.js';
 
 export interface Database {
-  url: string;
+  /** The database's URL now; read it again for every new connection. */
+  readonly url: string;
   /** Where the data lives, for log lines (never the password). */
   describe: string;
   /** Leaves the embedded server (the last cronwatch process using it stops it); otherwise nothing. */
@@ -13,6 +14,7 @@ export interface Database {
 export async function openDatabase(opts: {
   databaseUrl: string | undefined;
   dataDir: string;
+  onHeal?: EmbeddedOptions['onHeal'];
 }): Promise<Database> {
   if (opts.databaseUrl) {
     return {
@@ -21,9 +23,12 @@ export async function openDatabase(opts: {
       stop: async () => undefined,
     };
   }
-  const server = await openEmbedded(opts.dataDir);
+  const server = await openEmbedded(opts.dataDir, { onHeal: opts.onHeal });
   return {
-    url: server.url,
+    // The server of now: a restarted embedded server may listen on another port.
+    get url() {
+      return server.url;
+    },
     describe: `embedded PostgreSQL in ${opts.dataDir}${server.owned ? '' : ' (already running)'}`,
     stop: server.stop,
   };

@@ -92,12 +92,24 @@ export function alive(pid: number): boolean {
   }
 }
 
-export async function freePort(): Promise<number> {
+/** A free port on 127.0.0.1: `preferred` when nothing listens there, else any. */
+export async function freePort(preferred?: number): Promise<number> {
+  if (preferred !== undefined) {
+    const taken = await bind(preferred).then(
+      () => false,
+      () => true,
+    );
+    if (!taken) return preferred;
+  }
+  return bind(0);
+}
+
+function bind(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
         typeof address === 'object' && address

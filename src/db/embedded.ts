@@ -144,17 +144,30 @@ function leave(client: pg.Client, pid: number, child?: ChildProcess): () => Prom
   };
 }
 
+interface Attached {
+  server: { pid: number; port: number };
+  /** The session holding the users' lock in shared mode. */
+  client: pg.Client;
+  /** The server process, when this process started it. */
+  child: ChildProcess | undefined;
+}
+
 /**
- * Connects to the embedded server of `dataDir` when one runs, or initialises (first time)
- * and starts one. Either way the caller calls stop() when done: the last user stops it.
+ * Joins the running server of `dataDir`, or starts it (initialising the directory the first
+ * time), preferring `port` when it is free. Retries while another process is starting or
+ * stopping the server, and, with `patient`, while a killed server's backends still hold
+ * its shared memory.
  */
-export async function openEmbedded(dataDir: string): Promise<EmbeddedServer> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const secret = await password(dataDir);
+async function attach(
+  dataDir: string,
+  secret: string,
+  opts: { port?: number; patient?: boolean; gone?: () => boolean } = {},
+): Promise<Attached> {
   for (let attempt = 0; ; attempt++) {
+    if (opts.gone?.()) throw new Error('stopped');
     const found = await running(pgdata(dataDir));
     const joined = found && (await join(found.port, secret));
-    if (found && joined) return use(found, secret, joined, false);
+    if (found && joined) return { server: found, client: joined, child: undefined };
     const bin = await binaries();
     const owner = await runAs();
     if (!existsSync(path.join(pgdata(dataDir), 'PG_VERSION'))) {
@@ -162,38 +175,100 @@ export async function openEmbedded(dataDir: string): Promise<EmbeddedServer> {
     }
     let launched: Awaited<ReturnType<typeof launch>>;
     try {
-      launched = await launch(dataDir, bin, owner, await freePort());
+      launched = await launch(dataDir, bin, owner, await freePort(opts.port));
     } catch (err) {
       // Another process holds the data directory (it is starting the server right now, or
-      // stopping it): wait for it to become ready (or gone) and try again.
-      if (attempt < 50 && existsSync(path.join(pgdata(dataDir), 'postmaster.pid'))) {
-        await sleep(200);
+      // stopping it), or a killed server's backends are still exiting: wait and try again.
+      const busy = existsSync(path.join(pgdata(dataDir), 'postmaster.pid'));
+      if ((opts.patient || (attempt < 50 && busy)) && !opts.gone?.()) {
+        await sleep(Math.min(200 * (attempt + 1), 2000));
         continue;
       }
       throw err;
     }
     const { child, server } = launched;
     const mine = await join(server.port, secret);
-    if (mine) return use(server, secret, mine, child);
+    if (mine) return { server, client: mine, child };
     // Another process joined and left this new server before we could, and is stopping it.
     await stopper(child)();
-    if (attempt >= 50) throw new Error('the embedded PostgreSQL keeps stopping as it starts');
+    if (attempt >= 50 && !opts.patient)
+      throw new Error('the embedded PostgreSQL keeps stopping as it starts');
   }
 }
 
-async function use(
-  server: { pid: number; port: number },
-  secret: string,
-  client: pg.Client,
-  child: ChildProcess | false,
+export interface EmbeddedOptions {
+  /** Told when the server went away and when it is back (for the log). */
+  onHeal?: (event: 'lost' | 'healed' | 'failed', detail: string) => void;
+}
+
+/**
+ * Connects to the embedded server of `dataDir` when one runs, or initialises (first time)
+ * and starts one. Either way the caller calls stop() when done: the last user stops it.
+ *
+ * Until then the server is watched through this process's own session: when that session
+ * ends (the server was killed, or crashed) the process attaches again, exactly as at start:
+ * it joins the server another process restarted (found through postmaster.pid), or starts
+ * it itself, on the same port when free. Before this, a SIGKILL of the postmaster left
+ * `cronwatch start` answering 503 for ever, and a separate back retried the old port for
+ * ever once a restarted front had relaunched the server on a new one. `url` always names
+ * the server of now.
+ */
+export async function openEmbedded(
+  dataDir: string,
+  opts: EmbeddedOptions = {},
 ): Promise<EmbeddedServer> {
-  const stop = leave(client, server.pid, child || undefined);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const secret = await password(dataDir);
+  let current = await attach(dataDir, secret);
+  let url: string;
   try {
-    return { url: await ensureDatabase(server.port, secret), owned: child !== false, stop };
+    url = await ensureDatabase(current.server.port, secret);
   } catch (err) {
-    await stop();
+    await leave(current.client, current.server.pid, current.child)();
     throw err;
   }
+  const owned = current.child !== undefined;
+  let stopping = false;
+  let healing: Promise<void> | undefined;
+  const watch = (attached: Attached) => {
+    const onLost = () => {
+      if (stopping || current !== attached || healing) return;
+      opts.onHeal?.('lost', `embedded PostgreSQL on port ${attached.server.port} went away`);
+      healing = heal(attached.server.port).finally(() => (healing = undefined));
+    };
+    attached.client.on('end', onLost);
+    attached.client.on('error', onLost);
+    attached.child?.once('exit', onLost);
+  };
+  const heal = async (port: number) => {
+    for (;;) {
+      try {
+        const next = await attach(dataDir, secret, { port, patient: true, gone: () => stopping });
+        current = next;
+        url = urlFor(next.server.port, secret, DATABASE);
+        if (stopping) return;
+        watch(next);
+        opts.onHeal?.('healed', `embedded PostgreSQL ready again on port ${next.server.port}`);
+        return;
+      } catch (err) {
+        if (stopping) return;
+        opts.onHeal?.('failed', `embedded PostgreSQL not restarted yet: ${String(err)}`);
+        await sleep(1000);
+      }
+    }
+  };
+  watch(current);
+  return {
+    get url() {
+      return url;
+    },
+    owned,
+    async stop() {
+      stopping = true;
+      await healing;
+      await leave(current.client, current.server.pid, current.child)();
+    },
+  };
 }
 
 function sleep(ms: number): Promise<void> {
