@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { redact } from '../config.js';
 import { openEmbedded, type EmbeddedOptions } from './embedded.js';
 
@@ -29,7 +30,13 @@ export async function openDatabase(opts: {
     get url() {
       return server.url;
     },
-    describe: `embedded PostgreSQL in ${opts.dataDir}${server.owned ? '' : ' (already running)'}`,
+    describe: [
+      `embedded PostgreSQL in ${server.cluster}`,
+      server.cluster.startsWith(path.resolve(opts.dataDir) + path.sep)
+        ? ''
+        : ` (kept outside ${opts.dataDir}: the postgres user cannot enter it)`,
+      server.owned ? '' : ' (already running)',
+    ].join(''),
     stop: server.stop,
   };
 }

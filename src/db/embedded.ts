@@ -20,11 +20,14 @@ import {
   stopper,
   SUPERUSER,
 } from './embedded-server.js';
+import { clusterBase, reachableBinaries, type Owner } from './embedded-reach.js';
 
 export interface EmbeddedServer {
   url: string;
   /** True when this process started the server. */
   owned: boolean;
+  /** The cluster's directory: <dataDir>/pg, or a place the postgres user can reach. */
+  cluster: string;
   /** Stops using the server; the last cronwatch process to use it stops it. */
   stop(): Promise<void>;
 }
@@ -144,6 +147,12 @@ function leave(client: pg.Client, pid: number, child?: ChildProcess): () => Prom
   };
 }
 
+/** Where the cluster lives, and the user the server runs as (when we are root). */
+interface Place {
+  base: string;
+  owner: Owner | undefined;
+}
+
 interface Attached {
   server: { pid: number; port: number };
   /** The session holding the users' lock in shared mode. */
@@ -159,27 +168,27 @@ interface Attached {
  * its shared memory.
  */
 async function attach(
-  dataDir: string,
+  place: Place,
   secret: string,
   opts: { port?: number; patient?: boolean; gone?: () => boolean } = {},
 ): Promise<Attached> {
+  const { base, owner } = place;
   for (let attempt = 0; ; attempt++) {
     if (opts.gone?.()) throw new Error('stopped');
-    const found = await running(pgdata(dataDir));
+    const found = await running(pgdata(base));
     const joined = found && (await join(found.port, secret));
     if (found && joined) return { server: found, client: joined, child: undefined };
-    const bin = await binaries();
-    const owner = await runAs();
-    if (!existsSync(path.join(pgdata(dataDir), 'PG_VERSION'))) {
-      await initialise(dataDir, bin, owner, secret);
+    const bin = await reachableBinaries(await binaries(), owner);
+    if (!existsSync(path.join(pgdata(base), 'PG_VERSION'))) {
+      await initialise(base, bin, owner, secret);
     }
     let launched: Awaited<ReturnType<typeof launch>>;
     try {
-      launched = await launch(dataDir, bin, owner, await freePort(opts.port));
+      launched = await launch(base, bin, owner, await freePort(opts.port));
     } catch (err) {
       // Another process holds the data directory (it is starting the server right now, or
       // stopping it), or a killed server's backends are still exiting: wait and try again.
-      const busy = existsSync(path.join(pgdata(dataDir), 'postmaster.pid'));
+      const busy = existsSync(path.join(pgdata(base), 'postmaster.pid'));
       if ((opts.patient || (attempt < 50 && busy)) && !opts.gone?.()) {
         await sleep(Math.min(200 * (attempt + 1), 2000));
         continue;
@@ -219,7 +228,9 @@ export async function openEmbedded(
 ): Promise<EmbeddedServer> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const secret = await password(dataDir);
-  let current = await attach(dataDir, secret);
+  const owner = await runAs();
+  const place: Place = { base: await clusterBase(dataDir, owner), owner };
+  let current = await attach(place, secret);
   let url: string;
   try {
     url = await ensureDatabase(current.server.port, secret);
@@ -243,7 +254,7 @@ export async function openEmbedded(
   const heal = async (port: number) => {
     for (;;) {
       try {
-        const next = await attach(dataDir, secret, { port, patient: true, gone: () => stopping });
+        const next = await attach(place, secret, { port, patient: true, gone: () => stopping });
         current = next;
         url = urlFor(next.server.port, secret, DATABASE);
         if (stopping) return;
@@ -263,6 +274,7 @@ export async function openEmbedded(
       return url;
     },
     owned,
+    cluster: pgdata(place.base),
     async stop() {
       stopping = true;
       await healing;
