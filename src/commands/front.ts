@@ -1,10 +1,11 @@
 import { addressResolver } from '../front/address.js';
 import { createApp } from '../front/app.js';
 import type { Registry } from '../metrics/registry.js';
-import { listen, type Listening } from './listen.js';
+import type { Bound, Listening } from './listen.js';
 import type { Runtime } from './runtime.js';
 
-export async function startFront(rt: Runtime, registry: Registry): Promise<Listening> {
+/** Serves the front on the port bound before the database and the back were started. */
+export function startFront(rt: Runtime, registry: Registry, bound: Bound): Listening {
   const handler = createApp({
     pool: rt.pool,
     config: rt.config,
@@ -13,5 +14,6 @@ export async function startFront(rt: Runtime, registry: Registry): Promise<Liste
     addressOf: addressResolver(rt.config.trustProxy),
     registry,
   });
-  return listen(handler, rt.config, rt.logger);
+  bound.serve(handler);
+  return bound;
 }

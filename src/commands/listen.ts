@@ -8,11 +8,27 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface Bound extends Listening {
+  /** Hands the requests to `handler`; until then they are answered 503 "starting". */
+  serve(handler: http.RequestListener): void;
+}
+
 export async function listen(
   handler: http.RequestListener,
   config: Config,
   logger: Logger,
 ): Promise<Listening> {
+  const bound = await bind(config, logger);
+  bound.serve(handler);
+  return bound;
+}
+
+/**
+ * Binds the port before anything else starts: a second `cronwatch start` on a busy port
+ * used to start its back (and send alerts) before failing on EADDRINUSE.
+ */
+export async function bind(config: Config, logger: Logger): Promise<Bound> {
+  let handler: http.RequestListener | undefined;
   const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 });
   // A stop must not wait for keep-alive clients: server.close() only closes the connections
   // idle at that moment, so a connection whose request was in flight stayed open after its
@@ -26,7 +42,11 @@ export async function listen(
     res.once('finish', () => closing && server.closeIdleConnections());
     res.once('close', () => answering.delete(res));
   });
-  server.on('request', handler);
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2' });
+    res.end('cronwatch is starting\n');
+  });
   // Longer than the usual load balancer idle timeout (60 s), so the balancer closes first
   // and never sends a request on a connection we are closing.
   server.keepAliveTimeout = 65_000;
@@ -42,6 +62,7 @@ export async function listen(
   logger.info({ host: config.host ?? 'all interfaces', port }, 'listening');
   return {
     port,
+    serve: (h) => void (handler = h),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

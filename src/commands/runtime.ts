@@ -28,9 +28,17 @@ export function configOrExit(): Config {
   }
 }
 
-export async function openRuntime(opts: { migrate: boolean }): Promise<Runtime> {
+/** The settings and the logger: what a command needs before it touches the database. */
+export function baseRuntime(): { config: Config; logger: Logger } {
   const config = configOrExit();
-  const logger = createLogger(config);
+  return { config, logger: createLogger(config) };
+}
+
+export async function openRuntime(
+  opts: { migrate: boolean },
+  base = baseRuntime(),
+): Promise<Runtime> {
+  const { config, logger } = base;
   const database = await openDatabase({
     ...config,
     onHeal: (event, detail) => (event === 'healed' ? logger.info(detail) : logger.warn(detail)),
@@ -90,6 +98,9 @@ export class StopOnSignal {
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
+    // Closing the terminal sends SIGHUP: unhandled, it ended the process at once and left
+    // the embedded PostgreSQL running orphaned. It is a stop like the others.
+    process.on('SIGHUP', handler);
   }
 
   /** Everything is up: a signal (now or already received) runs `stop`, then exits 0 (1 on failure or timeout). */
