@@ -84,7 +84,9 @@ export async function clusterBase(
   const dir = path.resolve(dataDir);
   if (!owner || existsSync(path.join(dir, 'pg', 'PG_VERSION'))) return dir;
   if (canReach(owner, path.dirname(dir))) return dir;
-  const base = path.join(root, 'clusters', `${path.basename(dir)}-${shortHash(dir)}`);
+  // Named for people (the default `.cronwatch` without its dot) and made unique by the path.
+  const name = path.basename(dir).replace(/^\.+/, '') || 'data';
+  const base = path.join(root, 'clusters', `${name}-${shortHash(dir)}`);
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(root, 0o755);
   await chmod(path.dirname(base), 0o755);
