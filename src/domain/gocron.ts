@@ -60,7 +60,9 @@ function parseFrequency(value: unknown): number | string {
       : `${allowed} (got ${value})`;
   }
   if (typeof value !== 'string') return `${allowed} (got ${typeof value})`;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PERIOD_SECONDS) {
+  // A leading `+` is a sign, as Go's strconv.Atoi (gocron) read it: `frequency=%2B30` is 30.
+  // A `+` written bare in a query string is a space by then, and still refused.
+  if (!/^\+?\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PERIOD_SECONDS) {
     return `${allowed} (got ${quote(value)})`;
   }
   return Number(value);

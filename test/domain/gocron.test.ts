@@ -141,7 +141,13 @@ describe('parseGocron', () => {
       '1e3',
       ' 60',
       '60 ',
-      '+60',
+      ' +60',
+      '+ 60',
+      '++60',
+      '+-60',
+      '-+60',
+      '+',
+      '+0',
       '0x3c',
       '٦٠',
       String(MAX_PERIOD_SECONDS + 1),
@@ -165,6 +171,24 @@ describe('parseGocron', () => {
     ] as const) {
       assert.equal(error(fromObject({ ...base, frequency })), `${allowed} (got ${type})`);
     }
+  });
+
+  test('frequency with a leading + is accepted, as by gocron (Go strconv.Atoi takes a sign)', () => {
+    // %2B is a `+`; a bare + in a query string is a space, and " 30" is refused.
+    for (const [parsed, label] of [
+      [fromQuery('cronname=a&account=b&email=o@a.io&frequency=%2B30'), 'query %2B30'],
+      [fromObject({ ...base, frequency: '+30' }), 'JSON "+30"'],
+      [fromObject({ ...base, frequency: '+031' }), 'JSON "+031"'],
+    ] as const) {
+      assert.ok(parsed.ok, `${label}: ${JSON.stringify(parsed)}`);
+      assert.equal(parsed.checkin.frequency, label.endsWith('031"') ? 31 : 30, label);
+    }
+    assert.match(error(fromQuery('cronname=a&account=b&email=o@a.io&frequency=+30')), /got " 30"/);
+    assert.ok(fromObject({ ...base, frequency: `+${MAX_PERIOD_SECONDS}` }).ok);
+    assert.match(
+      error(fromObject({ ...base, frequency: `+${MAX_PERIOD_SECONDS + 1}` })),
+      /frequency/,
+    );
   });
 
   test('a long bad frequency is quoted short in the message', () => {

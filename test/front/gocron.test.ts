@@ -2,9 +2,10 @@
 // (createApp) and a real PostgreSQL. Every rejected request must leave every table as it was.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import request from 'supertest';
+import { listen, MAX_HEADER_BYTES } from '../../src/commands/listen.js';
 import { recordHeartbeat } from '../../src/db/back-instances.js';
 import { createPool } from '../../src/db/pool.js';
 import { createApp } from '../../src/front/app.js';
@@ -659,7 +660,9 @@ describe('COMPAT 4: bad input is 400 with a one-line text/plain message, and wri
       '1e3',
       ' 60',
       '60 ',
-      '+60',
+      '-60',
+      '+0',
+      '++60',
       '0x3c',
       '31536001',
       '６０', // full-width digits
@@ -669,6 +672,22 @@ describe('COMPAT 4: bad input is 400 with a one-line text/plain message, and wri
     }
     // The edges are accepted.
     for (const frequency of ['1', '31536000']) assertCreated(await checkin(valid({ frequency })));
+    // A bare + in a query string is a space: refused, as " 60" is.
+    await assertRejected(
+      () => request(app).get(qs(without(valid(), 'frequency')) + '&frequency=+60'),
+      'frequency',
+    );
+  });
+
+  test('frequency=%2B30 (+30) is 30 s, as gocron read it (Go strconv.Atoi takes a sign)', async () => {
+    now = T0;
+    const p = valid();
+    assertCreated(await request(app).get(qs(without(p, 'frequency')) + '&frequency=%2B30'));
+    assert.equal((await getCheck(p.account!, p.cronname!)).period, 30);
+    const j = valid();
+    assertCreated(await postJson({ ...j, frequency: '+45' }));
+    assert.equal((await getCheck(j.account!, j.cronname!)).period, 45);
+    await assertRejected(() => checkin(valid({ frequency: '+31536001' })), 'frequency');
   });
 
   test('JSON frequency as 1.5, 0, -1, a too large number, true, an object, an array: 400', async () => {
@@ -1175,5 +1194,72 @@ describe('COMPAT 9: parameterised SQL', () => {
       `SELECT count(*)::int AS n FROM checks WHERE email = 'evil@x.io'`,
     );
     assert.equal(rows[0].n, 0);
+  });
+});
+
+describe('issue 17 item 18: names near the header limit, through the real server', () => {
+  async function served<T>(fn: (port: number) => Promise<T>): Promise<T> {
+    const deps = frontDeps(db.pool, { env: { PORT: '0', HOST: '127.0.0.1' } });
+    const server = await listen(createApp(deps), deps.config, deps.logger);
+    try {
+      return await fn(server.port);
+    } finally {
+      await server.close();
+    }
+  }
+  const get = (port: number, path: string) =>
+    rawRequest({ host: '127.0.0.1', port, path }, (req) => req.end());
+
+  test('a URL just under the limit reaches the check-in (400 naming cronname); just over is 431 with a reason', async () => {
+    const before = await counts();
+    const p = valid();
+    const pathFor = (length: number) => {
+      const rest = qs(without(p, 'cronname')).slice(2);
+      const path = `/?${rest}&cronname=`;
+      return path + 'n'.repeat(length - path.length);
+    };
+    await served(async (port) => {
+      const under = await get(port, pathFor(MAX_HEADER_BYTES - 300));
+      assert.ok('status' in under, JSON.stringify(under));
+      assert.equal(under.status, 400);
+      assert.match(under.text, /^cronname must be 1-200 characters long \(got \d+\)\n$/);
+
+      for (const length of [MAX_HEADER_BYTES + 1, 100 * 1024, 1024 * 1024]) {
+        const over = await get(port, pathFor(length));
+        assert.deepEqual(
+          over,
+          {
+            status: 431,
+            text: `request line and headers are larger than ${MAX_HEADER_BYTES} bytes\n`,
+          },
+          `URL of ${length} bytes`,
+        );
+      }
+      // The same rule for every route, and the server goes on answering.
+      const ping = await get(port, `/ping/${'p'.repeat(MAX_HEADER_BYTES)}`);
+      assert.deepEqual(ping, {
+        status: 431,
+        text: `request line and headers are larger than ${MAX_HEADER_BYTES} bytes\n`,
+      });
+      const health = await get(port, '/healthcheck');
+      assert.ok('status' in health && health.status === 200, JSON.stringify(health));
+    });
+    assert.deepEqual(await counts(), before);
+  });
+
+  test('a malformed request gets 400 with a reason, not an empty answer', async () => {
+    await served(async (port) => {
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end('GARBAGE\r\n\r\n'));
+        let data = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (data += chunk));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+      assert.match(text, /Content-Type: text\/plain; charset=utf-8\r\n/);
+      assert.match(text, /\r\n\r\nmalformed HTTP request\n$/);
+    });
   });
 });
