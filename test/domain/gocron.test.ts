@@ -191,6 +191,19 @@ describe('parseGocron', () => {
     );
   });
 
+  test('key: a string, passed on when present; absent or empty is no key', () => {
+    const withKey = fromQuery('cronname=a&account=b&email=o@a.io&frequency=60&key=k%2By');
+    assert.ok(withKey.ok);
+    assert.equal(withKey.checkin.key, 'k+y');
+    for (const key of [undefined, null, '']) {
+      const parsed = fromObject({ ...base, key });
+      assert.ok(parsed.ok);
+      assert.equal('key' in parsed.checkin, false, `key ${JSON.stringify(key)}`);
+    }
+    for (const key of [42, true, ['k'], { k: 1 }])
+      assert.equal(error(fromObject({ ...base, key })), 'key must be a string');
+  });
+
   test('a long bad frequency is quoted short in the message', () => {
     const message = error(fromObject({ ...base, frequency: '9'.repeat(10_000) }));
     assert.ok(message.length < 200, message);
