@@ -12,6 +12,7 @@ import {
   keyListCommand,
   keyRevokeCommand,
 } from './commands/accounts.js';
+import { accountGocronCommand } from './commands/account-gocron.js';
 import { checkPauseCommand, checkResumeCommand, checkRmCommand } from './commands/check-state.js';
 import {
   channelAddCommand,
@@ -166,6 +167,15 @@ account
   .description("print the account's ping key for slug URLs (created on first use)")
   .argument('<account>')
   .action(pingKeyCommand);
+account
+  .command('gocron')
+  .description(
+    'show or set how the account takes gocron check-ins: open (no key, as gocron), key (its ping key required) or off',
+  )
+  .argument('<account>')
+  .argument('[mode]', 'open, key or off')
+  .option('--json', 'print {account, gocron_checkins, ping_key (key mode)}')
+  .action(accountGocronCommand);
 
 const key = program
   .command('key')

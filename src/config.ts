@@ -39,6 +39,8 @@ export interface Config {
   summary: SummaryConfig;
   pings: PingConfig;
   metrics: MetricsConfig;
+  /** Whether a gocron check-in of an unknown account creates the account (as gocron did). */
+  gocronCreateAccounts: boolean;
 }
 
 export interface MetricsConfig {
@@ -135,6 +137,8 @@ export const settings = {
     'when set, GET /metrics needs `Authorization: Bearer <token>` (16-200 printable characters); unset = open',
   BACK_METRICS_PORT:
     'when set, `cronwatch back` serves /metrics on this port (on HOST), 0-65535; unset = off',
+  GOCRON_CREATE_ACCOUNTS:
+    'whether a gocron check-in of an unknown account creates it, true or false (default true, as gocron)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -160,6 +164,15 @@ function oneOf<T extends string>(env: Env, name: Name, allowed: readonly T[], fa
   if (!(allowed as readonly string[]).includes(text))
     fail(name, raw, `expected one of ${allowed.join(', ')}`);
   return text as T;
+}
+
+function flag(env: Env, name: Name, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const text = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  fail(name, raw, 'expected true or false');
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -276,6 +289,7 @@ export function loadConfig(
       createLimit: integer(env, 'PING_CREATE_LIMIT', 1000, 0, 1_000_000),
     },
     metrics: metricsConfig(env),
+    gocronCreateAccounts: flag(env, 'GOCRON_CREATE_ACCOUNTS', true),
   };
   return Object.freeze(config);
 }

@@ -169,6 +169,7 @@ describe('loadConfig refuses bad values with a message naming variable, value an
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX', '0', /whole number from 1 to 1000/],
     [{ SHUTDOWN_TIMEOUT_SECONDS: 'soon' }, 'SHUTDOWN_TIMEOUT_SECONDS', 'soon', /whole number/],
     [{ HOST: 'bad host!' }, 'HOST', 'bad host!', /an IP address or a host name/],
+    [{ GOCRON_CREATE_ACCOUNTS: 'maybe' }, 'GOCRON_CREATE_ACCOUNTS', 'maybe', /true or false/],
   ];
   for (const [env, variable, value, allowed] of cases) {
     test(`${variable}=${value}`, () => {
@@ -236,4 +237,12 @@ describe('redact', () => {
   test('hides the password of a string that is not a URL', () => {
     assert.equal(redact('postgres://u:pw@h:bad/d'), 'postgres://u:***@h:bad/d');
   });
+});
+
+test('GOCRON_CREATE_ACCOUNTS: true by default (as gocron), false when turned off', () => {
+  assert.equal(loadConfig({}, false).gocronCreateAccounts, true);
+  for (const value of ['false', 'FALSE', ' 0 ', 'no', 'off'])
+    assert.equal(loadConfig({ GOCRON_CREATE_ACCOUNTS: value }, false).gocronCreateAccounts, false);
+  for (const value of ['true', '1', 'yes', 'on', ''])
+    assert.equal(loadConfig({ GOCRON_CREATE_ACCOUNTS: value }, false).gocronCreateAccounts, true);
 });

@@ -1,6 +1,46 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+
+/** Node's default: the request line and headers together. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+// What node answers itself when it cannot parse a request, with a one-line reason as body:
+// node's own answers have none, so a check-in with a 100 kB cronname got an empty 431 and
+// the user no hint of what was wrong (issue 17, item 18).
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    `request line and headers are larger than ${MAX_HEADER_BYTES} bytes`,
+  ],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'chunk extensions are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request took too long to arrive'],
+};
+
+/**
+ * Node's 'clientError' default, with a text/plain body: closes the connection, and answers
+ * only when nothing of a response has been written to it yet (a half-written response
+ * followed by another would corrupt what the client reads).
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, phrase, reason] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    400,
+    'Bad Request',
+    'malformed HTTP request',
+  ];
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${phrase}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 export interface Listening {
   port: number;
@@ -29,7 +69,13 @@ export async function listen(
  */
 export async function bind(config: Config, logger: Logger): Promise<Bound> {
   let handler: http.RequestListener | undefined;
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 });
+  const server = http.createServer({
+    requestTimeout: 30_000,
+    headersTimeout: 15_000,
+    // Stated, not inherited from --max-http-header-size, so the 431 says the real limit.
+    maxHeaderSize: MAX_HEADER_BYTES,
+  });
+  server.on('clientError', answerClientError);
   // A stop must not wait for keep-alive clients: server.close() only closes the connections
   // idle at that moment, so a connection whose request was in flight stayed open after its
   // response and held the stop until shutdownTimeoutMs. While closing, responses not yet

@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
 
+import type { GocronMode } from '../domain/gocron-trust.js';
 import type { Status } from '../domain/ping.js';
 
 export type { Status };
@@ -8,6 +9,11 @@ export interface LockedCheck {
   id: number;
   uuid: string;
   status: Status;
+  /** Made by a gocron check-in or import-gocron: check-ins may change its settings. */
+  gocronOrigin: boolean;
+  /** Its account's gocron check-in mode and ping key, read with the lock (one round trip). */
+  accountMode: GocronMode;
+  pingKey: string | null;
 }
 
 /**
@@ -21,7 +27,8 @@ export async function lockCheckByName(
   name: string,
 ): Promise<LockedCheck | undefined> {
   const { rows } = await db.query<LockedCheck>(
-    `SELECT c.id, c.uuid, c.status
+    `SELECT c.id, c.uuid, c.status, c.gocron_origin AS "gocronOrigin",
+            a.gocron_checkins AS "accountMode", a.ping_key AS "pingKey"
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE a.name = $1 AND c.name = $2
         FOR UPDATE OF c`,
@@ -40,7 +47,10 @@ export interface SimpleCheckin {
   deadline: Date;
 }
 
-/** Creates the check as up; undefined when another transaction created it first. */
+/**
+ * Creates the check as up, marked as made by gocron (its later check-ins may change it);
+ * undefined when another transaction created it first.
+ */
 export async function insertSimpleCheck(
   db: Queryable,
   accountId: number,
@@ -49,8 +59,8 @@ export async function insertSimpleCheck(
 ): Promise<{ id: number; uuid: string } | undefined> {
   const { rows } = await db.query<{ id: number; uuid: string }>(
     `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
-                         last_ping_at, next_deadline, created_at, updated_at, ping_count)
-     VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8, 1)
+                         last_ping_at, next_deadline, created_at, updated_at, ping_count, gocron_origin)
+     VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8, 1, true)
      ON CONFLICT (account_id, name) DO NOTHING
      RETURNING id, uuid`,
     [accountId, name, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],

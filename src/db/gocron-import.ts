@@ -22,7 +22,9 @@ export type ImportOutcome = 'created' | 'updated' | 'unchanged';
 /**
  * Upserts one imported job. An existing check that has seen a check-in at least as recent
  * as gocron's is left alone: cronwatch already knows better, and re-running the import
- * must not roll it back (idempotent).
+ * must not roll it back (idempotent). A check it creates is marked as made by gocron, so
+ * the crontab line's check-ins keep updating it as gocron's did; an existing check keeps
+ * its origin.
  */
 export async function importCheck(
   client: Client,
@@ -37,8 +39,8 @@ export async function importCheck(
     : (p.deadline ?? new Date(now.getTime() + (p.period + p.grace) * 1000));
   const { rows } = await client.query<{ id: number; inserted: boolean }>(
     `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
-                         last_ping_at, next_deadline, created_at, updated_at)
-     VALUES ($1, $2, 'simple', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                         last_ping_at, next_deadline, created_at, updated_at, gocron_origin)
+     VALUES ($1, $2, 'simple', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, true)
      ON CONFLICT (account_id, name) DO UPDATE
         SET period = excluded.period, grace = excluded.grace, status = excluded.status, email = excluded.email,
             site = excluded.site, last_address = excluded.last_address, last_ping_at = excluded.last_ping_at,

@@ -10,6 +10,8 @@ export interface GocronCheckin {
   email: string;
   frequency: number;
   site: boolean;
+  /** The account's ping key, for accounts that require it (`&key=` or `"key"` in JSON). */
+  key?: string;
 }
 
 export type Parsed = { ok: true; checkin: GocronCheckin } | { ok: false; error: string };
@@ -39,6 +41,9 @@ export function parseGocron(get: (name: string) => unknown): Parsed {
   const frequency = parseFrequency(get('frequency'));
   if (typeof frequency === 'string') return fail(frequency);
 
+  const key = parseKey(get('key'));
+  if (typeof key === 'object') return fail(key.error);
+
   return {
     ok: true,
     checkin: {
@@ -47,6 +52,7 @@ export function parseGocron(get: (name: string) => unknown): Parsed {
       email: emails.emails.join(','),
       frequency,
       site: parseSite(get('site')),
+      ...(key !== undefined ? { key } : {}),
     },
   };
 }
@@ -60,10 +66,19 @@ function parseFrequency(value: unknown): number | string {
       : `${allowed} (got ${value})`;
   }
   if (typeof value !== 'string') return `${allowed} (got ${typeof value})`;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PERIOD_SECONDS) {
+  // A leading `+` is a sign, as Go's strconv.Atoi (gocron) read it: `frequency=%2B30` is 30.
+  // A `+` written bare in a query string is a space by then, and still refused.
+  if (!/^\+?\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PERIOD_SECONDS) {
     return `${allowed} (got ${quote(value)})`;
   }
   return Number(value);
+}
+
+/** Absent or empty: no key. Only checked against accounts that require one (gocron-trust.ts). */
+function parseKey(value: unknown): string | undefined | { error: string } {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') return { error: 'key must be a string' };
+  return value;
 }
 
 /** COMPAT item 7: `site=1` marks a gateway; any other value (even `true`) clears it. JSON may say true. */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { recordGocronCheckin } from '../db/checkin.js';
 import { GOCRON_PARAMS, parseGocron, type GocronCheckin } from '../domain/gocron.js';
+import type { Refusal } from '../domain/gocron-trust.js';
 import { graceFor, nextDeadline } from '../domain/schedule.js';
 import type { FrontDeps } from './deps.js';
 import { readBody, sendText } from './http.js';
@@ -26,7 +27,7 @@ export async function handleGocronCheckin(
 
   const now = deps.clock();
   const grace = graceFor(input.checkin.frequency, deps.config.grace);
-  await recordGocronCheckin(deps.pool, {
+  const result = await recordGocronCheckin(deps.pool, {
     account: input.checkin.account,
     name: input.checkin.cronname,
     email: input.checkin.email,
@@ -39,11 +40,23 @@ export async function handleGocronCheckin(
     method: req.method ?? 'GET',
     userAgent: truncate(req.headers['user-agent']),
     globalSlack: deps.config.slack !== undefined,
+    key: input.checkin.key,
+    createAccounts: deps.config.gocronCreateAccounts,
   });
+  if ('refused' in result)
+    return sendText(res, REFUSED[result.refused.reason], result.refused.message);
   // COMPAT 3: 201 with an empty body.
   res.writeHead(201, { 'Content-Length': '0' });
   res.end();
 }
+
+// 401 asks for the key that was not sent; 403 is a key that is wrong, or check-ins turned off.
+const REFUSED: Record<Refusal['reason'], number> = {
+  'no account': 404,
+  off: 403,
+  'key missing': 401,
+  'key wrong': 403,
+};
 
 type Input = { checkin: GocronCheckin } | { status: number; error: string };
 

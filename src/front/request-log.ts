@@ -8,9 +8,14 @@ import type { Logger } from '../log.js';
 const REDACTED = '[redacted]';
 const SECRET_REQUEST_HEADERS = ['x-api-key', 'authorization', 'cookie'];
 
-/** The path with its secret segment hidden: /metrics/<api key> carries a key. */
+/**
+ * The URL with its secrets hidden: /metrics/<api key> carries a key, and so does a gocron
+ * check-in's `key=` (an account's ping key, in `key` mode).
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/^\/metrics\/[^/?#]+/, `/metrics/${REDACTED}`);
+  return url
+    ?.replace(/^\/metrics\/[^/?#]+/, `/metrics/${REDACTED}`)
+    .replace(/([?&]key=)[^&#]*/g, `$1${REDACTED}`);
 }
 
 function hide(headers: unknown, names: string[]): unknown {

@@ -141,7 +141,13 @@ describe('parseGocron', () => {
       '1e3',
       ' 60',
       '60 ',
-      '+60',
+      ' +60',
+      '+ 60',
+      '++60',
+      '+-60',
+      '-+60',
+      '+',
+      '+0',
       '0x3c',
       '٦٠',
       String(MAX_PERIOD_SECONDS + 1),
@@ -165,6 +171,37 @@ describe('parseGocron', () => {
     ] as const) {
       assert.equal(error(fromObject({ ...base, frequency })), `${allowed} (got ${type})`);
     }
+  });
+
+  test('frequency with a leading + is accepted, as by gocron (Go strconv.Atoi takes a sign)', () => {
+    // %2B is a `+`; a bare + in a query string is a space, and " 30" is refused.
+    for (const [parsed, label] of [
+      [fromQuery('cronname=a&account=b&email=o@a.io&frequency=%2B30'), 'query %2B30'],
+      [fromObject({ ...base, frequency: '+30' }), 'JSON "+30"'],
+      [fromObject({ ...base, frequency: '+031' }), 'JSON "+031"'],
+    ] as const) {
+      assert.ok(parsed.ok, `${label}: ${JSON.stringify(parsed)}`);
+      assert.equal(parsed.checkin.frequency, label.endsWith('031"') ? 31 : 30, label);
+    }
+    assert.match(error(fromQuery('cronname=a&account=b&email=o@a.io&frequency=+30')), /got " 30"/);
+    assert.ok(fromObject({ ...base, frequency: `+${MAX_PERIOD_SECONDS}` }).ok);
+    assert.match(
+      error(fromObject({ ...base, frequency: `+${MAX_PERIOD_SECONDS + 1}` })),
+      /frequency/,
+    );
+  });
+
+  test('key: a string, passed on when present; absent or empty is no key', () => {
+    const withKey = fromQuery('cronname=a&account=b&email=o@a.io&frequency=60&key=k%2By');
+    assert.ok(withKey.ok);
+    assert.equal(withKey.checkin.key, 'k+y');
+    for (const key of [undefined, null, '']) {
+      const parsed = fromObject({ ...base, key });
+      assert.ok(parsed.ok);
+      assert.equal('key' in parsed.checkin, false, `key ${JSON.stringify(key)}`);
+    }
+    for (const key of [42, true, ['k'], { k: 1 }])
+      assert.equal(error(fromObject({ ...base, key })), 'key must be a string');
   });
 
   test('a long bad frequency is quoted short in the message', () => {

@@ -1,14 +1,22 @@
 // The gocron check-in contract, COMPAT-gocron.md items 1-9, against the whole front
 // (createApp) and a real PostgreSQL. Every rejected request must leave every table as it was.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import request from 'supertest';
+import { listen, MAX_HEADER_BYTES } from '../../src/commands/listen.js';
+import { setGocronMode } from '../../src/db/accounts-gocron.js';
 import { recordHeartbeat } from '../../src/db/back-instances.js';
-import { createPool } from '../../src/db/pool.js';
+import { insertCheck } from '../../src/db/checks-admin.js';
+import { importCheck } from '../../src/db/gocron-import.js';
+import { createPool, transaction } from '../../src/db/pool.js';
+import type { GocronMode } from '../../src/domain/gocron-trust.js';
 import { createApp } from '../../src/front/app.js';
+import { redactUrl } from '../../src/front/request-log.js';
 import { frontDeps } from '../helpers/app.js';
+import { newKey } from '../helpers/api.js';
 import { testDatabase } from '../helpers/db.js';
 
 type Response = request.Response;
@@ -659,7 +667,9 @@ describe('COMPAT 4: bad input is 400 with a one-line text/plain message, and wri
       '1e3',
       ' 60',
       '60 ',
-      '+60',
+      '-60',
+      '+0',
+      '++60',
       '0x3c',
       '31536001',
       '６０', // full-width digits
@@ -669,6 +679,22 @@ describe('COMPAT 4: bad input is 400 with a one-line text/plain message, and wri
     }
     // The edges are accepted.
     for (const frequency of ['1', '31536000']) assertCreated(await checkin(valid({ frequency })));
+    // A bare + in a query string is a space: refused, as " 60" is.
+    await assertRejected(
+      () => request(app).get(qs(without(valid(), 'frequency')) + '&frequency=+60'),
+      'frequency',
+    );
+  });
+
+  test('frequency=%2B30 (+30) is 30 s, as gocron read it (Go strconv.Atoi takes a sign)', async () => {
+    now = T0;
+    const p = valid();
+    assertCreated(await request(app).get(qs(without(p, 'frequency')) + '&frequency=%2B30'));
+    assert.equal((await getCheck(p.account!, p.cronname!)).period, 30);
+    const j = valid();
+    assertCreated(await postJson({ ...j, frequency: '+45' }));
+    assert.equal((await getCheck(j.account!, j.cronname!)).period, 45);
+    await assertRejected(() => checkin(valid({ frequency: '+31536001' })), 'frequency');
   });
 
   test('JSON frequency as 1.5, 0, -1, a too large number, true, an object, an array: 400', async () => {
@@ -1175,5 +1201,400 @@ describe('COMPAT 9: parameterised SQL', () => {
       `SELECT count(*)::int AS n FROM checks WHERE email = 'evil@x.io'`,
     );
     assert.equal(rows[0].n, 0);
+  });
+});
+
+describe('issue 15: who can change what with a check-in', () => {
+  interface Settings {
+    name: string;
+    slug: string | null;
+    kind: string;
+    period: number | null;
+    cron: string | null;
+    tz: string;
+    grace: number;
+    email: string | null;
+    site: boolean;
+    tags: string[];
+    description: string;
+    manual_resume: boolean;
+    gocron_origin: boolean;
+  }
+
+  /** What a check-in must not change on a check it does not own: everything but ping state. */
+  async function settingsOf(account: string, name: string): Promise<Settings> {
+    const { rows } = await db.pool.query<Settings>(
+      `SELECT c.name, c.slug, c.kind, c.period, c.cron, c.tz, c.grace, c.email, c.site, c.tags,
+              c.description, c.manual_resume, c.gocron_origin
+         FROM checks c JOIN accounts a ON a.id = c.account_id WHERE a.name = $1 AND c.name = $2`,
+      [account, name],
+    );
+    assert.ok(rows[0], `no check ${account}/${name}`);
+    return rows[0];
+  }
+
+  /** An account with a ping key and a read-write API key, as `account create` makes it. */
+  async function apiAccount(): Promise<{ name: string; pingKey: string; apiKey: string }> {
+    const name = unique('api');
+    const pingKey = randomBytes(16).toString('base64url');
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO accounts (name, ping_key) VALUES ($1, $2) RETURNING id`,
+      [name, pingKey],
+    );
+    return { name, pingKey, apiKey: await newKey(db.pool, rows[0]!.id, 'write') };
+  }
+
+  async function apiCheck(apiKey: string, body: Record<string, unknown>): Promise<string> {
+    const res = await request(app).post('/api/v3/checks/').set('X-Api-Key', apiKey).send(body);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return String(res.body.ping_url).split('/').pop()!;
+  }
+
+  const attack = (account: string, cronname: string) => ({
+    cronname,
+    account,
+    email: 'attacker@evil.example',
+    frequency: '31536000',
+    site: '1',
+  });
+
+  test('the attack fails: a check made by the API keeps its settings; the check-in is a success ping', async () => {
+    now = T0;
+    const acct = await apiAccount();
+    await apiCheck(acct.apiKey, { name: 'db-backup', timeout: 3600, grace: 300, tags: 'prod' });
+    const settings = await settingsOf(acct.name, 'db-backup');
+    assert.equal(settings.gocron_origin, false);
+    const before = await counts();
+
+    now = at(100);
+    assertCreated(await checkin(attack(acct.name, 'db-backup')));
+    now = at(200);
+    assertCreated(await postJson({ ...attack(acct.name, 'db-backup'), frequency: 31536000 }));
+
+    assert.deepEqual(await settingsOf(acct.name, 'db-backup'), settings, 'settings unchanged');
+    assert.deepEqual(
+      await counts(),
+      { ...before, pings: before.pings + 2 },
+      'two pings, no row else',
+    );
+    const check = await getCheck(acct.name, 'db-backup');
+    assert.equal(check.status, 'up');
+    assert.equal(check.last_ping_at.toISOString(), at(200).toISOString());
+    // The check's own schedule: 3600 s + 300 s grace, not a year.
+    assert.equal(check.next_deadline.toISOString(), at(200 + 3600 + 300).toISOString());
+    assert.deepEqual(
+      (await pingsOf(check.id)).map((p) => [p.kind, p.method, p.created_at.toISOString()]),
+      [
+        ['success', 'GET', at(100).toISOString()],
+        ['success', 'POST', at(200).toISOString()],
+      ],
+    );
+  });
+
+  test('a cron check keeps its cron schedule; a paused manual_resume check stays paused', async () => {
+    now = T0; // 2024-05-06T07:08:09Z
+    const acct = await apiAccount();
+    await apiCheck(acct.apiKey, { name: 'nightly', schedule: '0 3 * * *', tz: 'UTC', grace: 600 });
+    const uuid = await apiCheck(acct.apiKey, {
+      name: 'manual',
+      timeout: 60,
+      grace: 60,
+      manual_resume: true,
+    });
+    const paused = await request(app)
+      .post(`/api/v3/checks/${uuid}/pause`)
+      .set('X-Api-Key', acct.apiKey);
+    assert.equal(paused.status, 200, paused.text);
+    const nightly = await settingsOf(acct.name, 'nightly');
+    const manual = await settingsOf(acct.name, 'manual');
+
+    assertCreated(await checkin(attack(acct.name, 'nightly')));
+    assertCreated(await checkin(attack(acct.name, 'manual')));
+
+    assert.deepEqual(await settingsOf(acct.name, 'nightly'), nightly);
+    const cron = await getCheck(acct.name, 'nightly');
+    assert.equal(cron.kind, 'cron');
+    assert.equal(cron.next_deadline.toISOString(), '2024-05-07T03:10:00.000Z');
+    assert.deepEqual(await settingsOf(acct.name, 'manual'), manual);
+    const still = await getCheck(acct.name, 'manual');
+    assert.equal(still.status, 'paused', 'the one ping rule: manual_resume keeps it paused');
+    assert.equal((await pingsOf(still.id)).length, 1, 'the ping is recorded');
+  });
+
+  test('a down check made by the API recovers like any ping: one flip, alerts, settings kept', async () => {
+    now = T0;
+    const acct = await apiAccount();
+    await apiCheck(acct.apiKey, { name: 'down-one', timeout: 60, grace: 60 });
+    await db.pool.query(
+      `UPDATE checks SET status = 'down', next_deadline = NULL, email = 'owner@acme.io'
+        WHERE name = 'down-one'`,
+    );
+    const settings = await settingsOf(acct.name, 'down-one');
+    const before = await counts();
+    now = at(10);
+    assertCreated(await checkin(attack(acct.name, 'down-one')));
+    assert.deepEqual(await settingsOf(acct.name, 'down-one'), settings);
+    const after = await counts();
+    assert.equal(after.flips, before.flips + 1);
+    assert.equal(after.pings, before.pings + 1);
+    const { rows } = await db.pool.query<{ to_status: string }>(
+      `SELECT f.to_status FROM flips f JOIN checks c ON c.id = f.check_id WHERE c.name = 'down-one'`,
+    );
+    assert.deepEqual(rows, [{ to_status: 'up' }]);
+    // The recovery goes to the owner's address, not the attacker's.
+    const mails = await db.pool.query<{ payload: unknown }>(
+      `SELECT n.payload FROM notifications n JOIN flips f ON f.id = n.flip_id
+         JOIN checks c ON c.id = f.check_id WHERE c.name = 'down-one'`,
+    );
+    assert.ok(mails.rows.length >= 1);
+    assert.doesNotMatch(JSON.stringify(mails.rows), /attacker/);
+  });
+
+  test('checks made by the CLI and by a slug ping with ?create=1 are only pinged too', async () => {
+    now = T0;
+    const acct = await apiAccount();
+    const { rows } = await db.pool.query<{ id: number }>(
+      `SELECT id FROM accounts WHERE name = $1`,
+      [acct.name],
+    );
+    await insertCheck(db.pool, {
+      accountId: rows[0]!.id,
+      name: 'from-cli',
+      slug: null,
+      email: 'owner@acme.io',
+      kind: 'simple',
+      period: 600,
+      cron: null,
+      tz: 'UTC',
+      grace: 60,
+      now: T0,
+    });
+    const slugged = await request(app).get(`/ping/${acct.pingKey}/from-slug?create=1`);
+    assert.equal(slugged.status, 201, slugged.text);
+    for (const name of ['from-cli', 'from-slug']) {
+      const settings = await settingsOf(acct.name, name);
+      assert.equal(settings.gocron_origin, false, name);
+      const pings = (await pingsOf((await getCheck(acct.name, name)).id)).length;
+      assertCreated(await checkin(attack(acct.name, name)));
+      assert.deepEqual(await settingsOf(acct.name, name), settings, name);
+      assert.equal((await pingsOf((await getCheck(acct.name, name)).id)).length, pings + 1, name);
+    }
+  });
+
+  test('checks made by check-ins and by import-gocron are still upserted', async () => {
+    now = T0;
+    const p = valid({ email: 'a@example.com', frequency: '60' });
+    assertCreated(await checkin(p));
+    assert.equal((await settingsOf(p.account!, p.cronname!)).gocron_origin, true);
+    assertCreated(await checkin({ ...p, email: 'b@example.com', frequency: '120' }));
+    const upserted = await settingsOf(p.account!, p.cronname!);
+    assert.equal(upserted.email, 'b@example.com');
+    assert.equal(upserted.period, 120);
+
+    const account = unique('imported');
+    await transaction(db.pool, (client) =>
+      importCheck(
+        client,
+        {
+          account,
+          name: 'old-job',
+          email: 'old@example.com',
+          period: 3600,
+          grace: 360,
+          site: false,
+          address: null,
+          lastPingAt: T0,
+          down: false,
+          deadline: at(3960),
+        },
+        T0,
+      ),
+    );
+    assert.equal((await settingsOf(account, 'old-job')).gocron_origin, true);
+    assertCreated(
+      await checkin({ cronname: 'old-job', account, email: 'new@example.com', frequency: '7200' }),
+    );
+    const imported = await settingsOf(account, 'old-job');
+    assert.equal(imported.email, 'new@example.com');
+    assert.equal(imported.period, 7200);
+  });
+
+  /** An account in `mode` with one check made by a check-in (before the mode was set). */
+  async function accountIn(mode: GocronMode) {
+    now = T0;
+    const p = valid({ email: 'owner@example.com', frequency: '60' });
+    assertCreated(await checkin(p));
+    const stored = await setGocronMode(
+      db.pool,
+      p.account!,
+      mode,
+      randomBytes(16).toString('base64url'),
+    );
+    assert.ok(stored);
+    return { p, pingKey: stored.pingKey };
+  }
+
+  test('key mode: no key is 401, a wrong key 403, with a one-line reason and nothing written', async () => {
+    const { p, pingKey } = await accountIn('key');
+    assert.ok(pingKey, 'key mode gives the account a ping key');
+    const other = await apiAccount();
+    const settings = await settingsOf(p.account!, p.cronname!);
+    const changed = { ...p, email: 'attacker@evil.example', frequency: '31536000' };
+    await assertRejected(() => checkin(changed), 'requires its ping key', 401);
+    await assertRejected(
+      () => postJson({ ...changed, frequency: 60 }),
+      'requires its ping key',
+      401,
+    );
+    await assertRejected(() => checkin({ ...changed, key: '' }), 'requires its ping key', 401);
+    for (const key of [
+      'wrong',
+      pingKey.slice(0, -1),
+      pingKey + 'x',
+      pingKey.toUpperCase(),
+      other.pingKey,
+    ]) {
+      await assertRejected(() => checkin({ ...changed, key }), 'key is not the ping key', 403);
+      await assertRejected(
+        () => postJson({ ...changed, frequency: 60, key }),
+        'key is not the ping key',
+        403,
+      );
+    }
+    // A new job of the account is not created without the key either.
+    await assertRejected(() => checkin({ ...changed, cronname: unique('new') }), 'ping key', 401);
+    await assertRejected(
+      () => postJson({ ...changed, frequency: 60, key: 42 }),
+      'key must be a string',
+    );
+    assert.deepEqual(await settingsOf(p.account!, p.cronname!), settings);
+  });
+
+  test('key mode: the right key, as &key= or in the JSON body, checks in and upserts', async () => {
+    const { p, pingKey } = await accountIn('key');
+    now = at(10);
+    assertCreated(await checkin({ ...p, email: 'get@example.com', key: pingKey! }));
+    assert.equal((await settingsOf(p.account!, p.cronname!)).email, 'get@example.com');
+    now = at(20);
+    assertCreated(await postJson({ ...p, frequency: 90, email: 'post@example.com', Key: pingKey }));
+    const s = await settingsOf(p.account!, p.cronname!);
+    assert.equal(s.email, 'post@example.com');
+    assert.equal(s.period, 90);
+    // A new job of the account, with the key: created.
+    const name = unique('new');
+    assertCreated(await checkin({ ...p, cronname: name, key: pingKey! }));
+    assert.equal((await settingsOf(p.account!, name)).gocron_origin, true);
+    assert.equal((await pingsOf((await getCheck(p.account!, p.cronname!)).id)).length, 3);
+  });
+
+  test('off mode: every check-in is 403 and writes nothing; uuid pings of the account still work', async () => {
+    const { p, pingKey } = await accountIn('off');
+    assert.equal(pingKey, null, 'off mode makes no ping key');
+    await assertRejected(() => checkin(p), 'gocron check-ins are turned off', 403);
+    await assertRejected(() => postJson({ ...p, frequency: 60 }), 'turned off', 403);
+    await assertRejected(() => checkin({ ...p, cronname: unique('new') }), 'turned off', 403);
+    const { rows } = await db.pool.query<{ uuid: string }>(
+      `SELECT c.uuid FROM checks c JOIN accounts a ON a.id = c.account_id WHERE a.name = $1`,
+      [p.account],
+    );
+    const ping = await request(app).get(`/ping/${rows[0]!.uuid}`);
+    assert.equal(ping.status, 200);
+    // Back to open: check-ins work again.
+    await setGocronMode(db.pool, p.account!, 'open', 'unused');
+    assertCreated(await checkin(p));
+  });
+
+  test('GOCRON_CREATE_ACCOUNTS=false: an unknown account is 404 and nothing is written', async () => {
+    now = T0;
+    const closed = createApp(
+      frontDeps(db.pool, { env: { GOCRON_CREATE_ACCOUNTS: 'false' }, clock: () => now }),
+    );
+    const p = valid();
+    await assertRejected(() => checkin(p, closed), `no account "${p.account}"`, 404);
+    await assertRejected(() => postJson({ ...p, frequency: 60 }, closed), 'no account', 404);
+    assert.equal(
+      (await db.pool.query(`SELECT 1 FROM accounts WHERE name = $1`, [p.account])).rowCount,
+      0,
+    );
+    // An existing account still gets new jobs by check-in.
+    const acct = await apiAccount();
+    assertCreated(await checkin({ ...p, account: acct.name }, closed));
+    assert.equal((await settingsOf(acct.name, p.cronname!)).gocron_origin, true);
+  });
+
+  test('the key of a check-in is not written to the request log', () => {
+    assert.equal(
+      redactUrl('/?cronname=a&key=s3cr%2Bet&account=b'),
+      '/?cronname=a&key=[redacted]&account=b',
+    );
+    assert.equal(redactUrl('/?key=s3cret'), '/?key=[redacted]');
+    assert.equal(redactUrl('/?monkey=banana'), '/?monkey=banana');
+  });
+});
+
+describe('issue 17 item 18: names near the header limit, through the real server', () => {
+  async function served<T>(fn: (port: number) => Promise<T>): Promise<T> {
+    const deps = frontDeps(db.pool, { env: { PORT: '0', HOST: '127.0.0.1' } });
+    const server = await listen(createApp(deps), deps.config, deps.logger);
+    try {
+      return await fn(server.port);
+    } finally {
+      await server.close();
+    }
+  }
+  const get = (port: number, path: string) =>
+    rawRequest({ host: '127.0.0.1', port, path }, (req) => req.end());
+
+  test('a URL just under the limit reaches the check-in (400 naming cronname); just over is 431 with a reason', async () => {
+    const before = await counts();
+    const p = valid();
+    const pathFor = (length: number) => {
+      const rest = qs(without(p, 'cronname')).slice(2);
+      const path = `/?${rest}&cronname=`;
+      return path + 'n'.repeat(length - path.length);
+    };
+    await served(async (port) => {
+      const under = await get(port, pathFor(MAX_HEADER_BYTES - 300));
+      assert.ok('status' in under, JSON.stringify(under));
+      assert.equal(under.status, 400);
+      assert.match(under.text, /^cronname must be 1-200 characters long \(got \d+\)\n$/);
+
+      for (const length of [MAX_HEADER_BYTES + 1, 100 * 1024, 1024 * 1024]) {
+        const over = await get(port, pathFor(length));
+        assert.deepEqual(
+          over,
+          {
+            status: 431,
+            text: `request line and headers are larger than ${MAX_HEADER_BYTES} bytes\n`,
+          },
+          `URL of ${length} bytes`,
+        );
+      }
+      // The same rule for every route, and the server goes on answering.
+      const ping = await get(port, `/ping/${'p'.repeat(MAX_HEADER_BYTES)}`);
+      assert.deepEqual(ping, {
+        status: 431,
+        text: `request line and headers are larger than ${MAX_HEADER_BYTES} bytes\n`,
+      });
+      const health = await get(port, '/healthcheck');
+      assert.ok('status' in health && health.status === 200, JSON.stringify(health));
+    });
+    assert.deepEqual(await counts(), before);
+  });
+
+  test('a malformed request gets 400 with a reason, not an empty answer', async () => {
+    await served(async (port) => {
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end('GARBAGE\r\n\r\n'));
+        let data = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (data += chunk));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+      assert.match(text, /Content-Type: text\/plain; charset=utf-8\r\n/);
+      assert.match(text, /\r\n\r\nmalformed HTTP request\n$/);
+    });
   });
 });
