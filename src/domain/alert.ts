@@ -22,9 +22,16 @@ export interface AlertEvent {
 export interface AlertText {
   subject: string;
   body: string;
+  /** The check's page on the dashboard, when PUBLIC_URL is set. */
+  url?: string;
 }
 
 const MAX_LISTED = 50;
+
+/** The dashboard page of a check: what the link at the end of every alert opens. */
+export function checkPageUrl(publicUrl: string, uuid: string): string {
+  return `${publicUrl}/dashboard/checks/${uuid}`;
+}
 
 export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   const { name, account } = e.check;
@@ -57,9 +64,8 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
     for (const job of e.behind.slice(0, MAX_LISTED)) lines.push(`  - ${job}`);
     if (e.behind.length > MAX_LISTED) lines.push(`  … and ${e.behind.length - MAX_LISTED} more`);
   }
-  if (publicUrl) {
-    lines.push('');
-    lines.push(`${publicUrl}/checks/${e.check.uuid}`);
-  }
-  return { subject, body: lines.join('\n') };
+  if (!publicUrl) return { subject, body: lines.join('\n') };
+  const url = checkPageUrl(publicUrl, e.check.uuid);
+  lines.push('', url);
+  return { subject, body: lines.join('\n'), url };
 }
