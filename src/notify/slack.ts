@@ -6,7 +6,7 @@ import { DeliveryError, httpStatusError, type Delivery, type Transport } from '.
  * a job's output quoted in an alert must not ping a whole channel. Slack shows the escaped
  * text as it was.
  */
-export function slackEscape(text: string): string {
+function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
