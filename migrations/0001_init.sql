@@ -1,4 +1,6 @@
--- The data model of DESIGN.md. Times are timestamptz; durations are milliseconds.
+-- The data model of DESIGN.md. Times are timestamptz; durations are seconds (double precision).
+-- (It said milliseconds; the code has always stored seconds. A comment-only fix: migrate.ts
+-- keeps no checksum of applied files, so no database sees a change.)
 
 CREATE TABLE accounts (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -42,7 +44,7 @@ CREATE TABLE checks (
   last_ping_at   timestamptz,
   -- Stored with every check-in (invariant 2); NULL while nothing is expected (down, paused).
   next_deadline  timestamptz,
-  last_duration  double precision,
+  last_duration  double precision,  -- seconds
   email          text,
   -- gocron's `site`: this job is the gateway of its account for last_address.
   site           boolean NOT NULL DEFAULT false,
@@ -76,7 +78,7 @@ CREATE TABLE pings (
   user_agent   text,
   body         text,
   body_size    integer,
-  duration     double precision
+  duration     double precision  -- seconds
 );
 
 CREATE TABLE flips (

@@ -6,15 +6,12 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { validate as validateCron } from 'node-cron';
+import type { GracePolicy } from './domain/schedule.js';
+
+// Defined by the rule that uses it (domain imports nothing above it); kept importable here.
+export type { GracePolicy };
 
 export type LogFormat = 'json' | 'pretty';
-
-export interface GracePolicy {
-  /** Grace as a percentage of the frequency (COMPAT item 10). */
-  percent: number;
-  minSeconds: number;
-  maxSeconds: number;
-}
 
 export interface Config {
   databaseUrl: string | undefined;

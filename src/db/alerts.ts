@@ -1,7 +1,7 @@
 // Detect, record, then send: a status change writes its flip and its notifications in the
 // caller's transaction (invariant 4), whether the sweeper (down) or a check-in (up) caused it.
-import type { AlertEvent, AlertKind } from '../domain/alert.js';
-import type { Status } from './checks.js';
+import { outputExcerpt, type AlertEvent, type AlertKind } from '../domain/alert.js';
+import { gracesOf, type Status } from './checks.js';
 import { insertFlips } from './flips.js';
 import { clearSuppression, releaseHeldBack } from './gateways.js';
 import { insertNotifications } from './notifications.js';
@@ -19,6 +19,9 @@ export interface StatusChange {
   silent?: boolean;
   /** A reported failure (fail ping, non-zero exit status) rather than a miss. */
   failure?: string;
+  /** The failing ping's exit status and body (the job's output): the alert quotes them. */
+  exitStatus?: number | null;
+  output?: string | null;
 }
 
 /** Writes one flip per change and its notifications; returns the events written. */
@@ -33,6 +36,9 @@ export async function recordChanges(
     db,
     changes.map((c) => ({ checkId: c.check.id, at, from: c.from, to: c.to, reason: c.reason })),
   );
+  // Flips are rare next to pings: one more read per batch of them costs nothing noticeable.
+  const expecting = changes.filter((c) => c.expectedAt).map((c) => c.check.id);
+  const graces = expecting.length ? await gracesOf(db, expecting) : new Map<number, number>();
   const events: AlertEvent[] = changes.map((c) => ({
     kind: c.to,
     check: c.check,
@@ -40,8 +46,11 @@ export async function recordChanges(
     at: at.toISOString(),
     lastPingAt: c.lastPingAt?.toISOString() ?? null,
     expectedAt: c.expectedAt?.toISOString() ?? null,
+    ...(c.expectedAt && graces.has(c.check.id) ? { grace: graces.get(c.check.id)! } : {}),
     ...(c.behind?.length ? { behind: c.behind } : {}),
     ...(c.failure ? { failure: c.failure } : {}),
+    ...(typeof c.exitStatus === 'number' ? { exitStatus: c.exitStatus } : {}),
+    ...(c.failure ? outputExcerpt(c.output) : {}),
   }));
   await insertNotifications(
     db,

@@ -146,3 +146,12 @@ export async function maxCheckId(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ max: number | null }>('SELECT max(id) AS max FROM checks');
   return rows[0]?.max ?? 0;
 }
+
+/** The grace of each check: alerts show the expected time as well as the deadline. */
+export async function gracesOf(db: Queryable, ids: number[]): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ id: number; grace: number }>(
+    `SELECT id, grace FROM checks WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [Number(r.id), r.grace]));
+}

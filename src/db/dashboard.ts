@@ -116,8 +116,30 @@ export interface UptimeInput {
   checkId: number;
   /** The status the last flip before the window left the check in (null: no flip before). */
   statusAtStart: string | null;
+  /** Since when there is data: the check's first check-in (null: none yet). */
+  monitoredSince: Date | null;
   flips: { at: Date; to: string }[];
 }
+
+/**
+ * When a check's data starts: its first check-in (NULL: never pinged, "no data yet"). Exact
+ * when known: a first flip out of 'new', or the first finishing ping while ping number 1 is
+ * still stored (pruning drops the oldest first) and no flip came before it. Otherwise (pings
+ * pruned, rows imported from gocron with a last check-in but no pings) the check's creation
+ * is the best bound there is.
+ */
+const MONITORED_SINCE = `CASE
+  WHEN ff.from_status = 'new' THEN ff.at
+  WHEN fp.at IS NOT NULL AND (ff.at IS NULL OR fp.at <= ff.at) THEN fp.at
+  WHEN ff.at IS NOT NULL OR c.last_ping_at IS NOT NULL OR c.status NOT IN ('new', 'paused')
+    THEN c.created_at
+  END`;
+const FIRST_FLIP_AND_PING = `
+  LEFT JOIN LATERAL (SELECT f.created_at AS at, f.from_status FROM flips f WHERE f.check_id = c.id
+                      ORDER BY f.created_at, f.id LIMIT 1) ff ON true
+  LEFT JOIN LATERAL (SELECT min(p.created_at) AS at FROM pings p
+                      WHERE p.check_id = c.id AND p.kind NOT IN ('start', 'log')
+                        AND EXISTS (SELECT 1 FROM pings p1 WHERE p1.check_id = c.id AND p1.n = 1)) fp ON true`;
 
 /** For each check, what uptime over [from, to) is computed from: one query for them all. */
 export async function uptimeInputs(
@@ -129,6 +151,7 @@ export async function uptimeInputs(
   const { rows } = await db.query<{
     id: number;
     status_at_start: string | null;
+    monitored_since: Date | null;
     flips: { at: string; to: string }[];
   }>(
     `SELECT c.id,
@@ -137,8 +160,10 @@ export async function uptimeInputs(
             coalesce((SELECT json_agg(json_build_object('at', f.created_at, 'to', f.to_status)
                                       ORDER BY f.created_at, f.id)
                         FROM flips f WHERE f.check_id = c.id AND f.created_at >= $2 AND f.created_at < $3),
-                     '[]') AS flips
-       FROM checks c WHERE c.id = ANY($1::bigint[])`,
+                     '[]') AS flips,
+            ${MONITORED_SINCE} AS monitored_since
+       FROM checks c ${FIRST_FLIP_AND_PING}
+      WHERE c.id = ANY($1::bigint[])`,
     [checkIds, from, to],
   );
   return new Map(
@@ -147,6 +172,7 @@ export async function uptimeInputs(
       {
         checkId: r.id,
         statusAtStart: r.status_at_start,
+        monitoredSince: r.monitored_since,
         flips: r.flips.map((f) => ({ at: new Date(f.at), to: f.to })),
       },
     ]),

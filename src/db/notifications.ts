@@ -1,10 +1,11 @@
 import type { AlertEvent } from '../domain/alert.js';
+import type { TransportKind } from '../domain/channel-spec.js';
 import type { Queryable } from './pool.js';
 
 /** The channel PostgreSQL NOTIFY wakes dispatchers on, in every back instance. */
 export const NOTIFY_CHANNEL = 'cronwatch_notifications';
 
-export type TransportKind = 'email' | 'slack' | 'webhook';
+export type { TransportKind };
 
 /**
  * One notification per channel of each flip's check, in one statement: the check's linked

@@ -211,6 +211,9 @@ export async function recordUuidPings(
             lastPingAt: ch.p.now,
             expectedAt: null,
             failure: ch.reason,
+            // The failure alert quotes the run: without these it said only "reported a failure".
+            exitStatus: ch.p.exitStatus,
+            output: ch.p.body,
           },
         ],
         ch.p.now,

@@ -118,6 +118,9 @@ export async function recordPing(pool: Pool, r: PingRequest): Promise<PingResult
             lastPingAt: r.now,
             expectedAt: null,
             failure: out.flip.reason,
+            // The failure alert quotes the run: without these it said only "reported a failure".
+            exitStatus: r.exitStatus,
+            output: r.body,
           },
         ],
         r.now,

@@ -1,5 +1,7 @@
 // What an alert says. COMPAT item 12: the first lines are gocron's texts, which people grep
-// for; cronwatch adds the last check-in and the expected time below them.
+// for; cronwatch adds the last check-in, the expected time and deadline, a failed job's
+// output and the link to the check's page below them.
+import { duration } from './summary.js';
 
 export type AlertKind = 'down' | 'up';
 
@@ -11,20 +13,91 @@ export interface AlertEvent {
   /** When the flip was recorded (ISO 8601). */
   at: string;
   lastPingAt: string | null;
-  /** For a down alert, the deadline that passed; for an up alert, the next one. */
+  /**
+   * For a down alert, the deadline that passed; for an up alert, the next one. A deadline
+   * includes the grace: the time the job is expected at is `grace` seconds earlier.
+   */
   expectedAt: string | null;
+  /** The check's grace in seconds when the flip was written (absent in older payloads). */
+  grace?: number;
   /** Jobs behind a gateway that missed too (gocron site=1), listed in the gateway's alert. */
   behind?: string[];
   /** The job reported a failure (a /fail ping or a non-zero exit status), rather than missing. */
   failure?: string;
+  /** The exit status of the failing run, when the failure came as an exit-code ping. */
+  exitStatus?: number;
+  /** The start of the failing ping's body (the job's output), at most OUTPUT_BYTES. */
+  output?: string;
+  /** The body was longer than `output`. */
+  outputCut?: boolean;
 }
 
 export interface AlertText {
   subject: string;
   body: string;
+  /** The check's page on the dashboard, when PUBLIC_URL is set. */
+  url?: string;
 }
 
 const MAX_LISTED = 50;
+/** How much of a failing job's output an alert carries: enough for the error, not a log. */
+export const OUTPUT_BYTES = 2048;
+/** domain/ping.ts's reason for a /fail ping: it says nothing the first line does not. */
+const FAIL_PING_REASON = 'failure reported';
+
+/** The dashboard page of a check: what the link at the end of every alert opens. */
+export function checkPageUrl(publicUrl: string, uuid: string): string {
+  return `${publicUrl}/dashboard/checks/${uuid}`;
+}
+
+/**
+ * The first OUTPUT_BYTES bytes of a failing ping's body, cut on a character boundary (a
+ * split character would end the alert in U+FFFD). Nothing for an empty body.
+ */
+export function outputExcerpt(
+  body: string | null | undefined,
+): Pick<AlertEvent, 'output' | 'outputCut'> {
+  if (!body) return {};
+  const bytes = Buffer.from(body, 'utf8');
+  if (bytes.length <= OUTPUT_BYTES) return { output: body };
+  let end = OUTPUT_BYTES;
+  // Back off continuation bytes (10xxxxxx) to the start of the character that was split.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return { output: bytes.subarray(0, end).toString('utf8'), outputCut: true };
+}
+
+/** "Expected at" (deadline − grace) and "Deadline" lines; the deadline alone without a grace. */
+function whenLines(expectedLabel: string, deadline: string, grace: number | undefined): string[] {
+  if (grace === undefined) return [`Deadline:      ${deadline}`];
+  const expected = new Date(Date.parse(deadline) - grace * 1000).toISOString();
+  return [
+    `${expectedLabel.padEnd(14)} ${expected}`,
+    `Deadline:      ${deadline} (expected time + ${duration(grace)} grace)`,
+  ];
+}
+
+function outputLines(e: AlertEvent): string[] {
+  if (e.output === undefined) return [];
+  const text = e.output.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+  const lines = ['', `Output (${e.outputCut ? `first ${OUTPUT_BYTES / 1024} kB` : 'all of it'}):`];
+  // Indented, so nothing the job printed reads as a line of cronwatch's own.
+  for (const line of text.split('\n')) lines.push(`    ${line}`);
+  if (e.outputCut) lines.push('    […]');
+  return lines;
+}
+
+function behindLines(e: AlertEvent): string[] {
+  if (!e.behind?.length) return [];
+  const n = e.behind.length;
+  const lines = [
+    '',
+    `Gateway ${e.check.name} down; ${n} job${n === 1 ? '' : 's'} behind it ha${n === 1 ? 's' : 've'} also missed:`,
+  ];
+  // A long list would bury the message; the count above is the news.
+  for (const job of e.behind.slice(0, MAX_LISTED)) lines.push(`  - ${job}`);
+  if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
+  return lines;
+}
 
 export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   const { name, account } = e.check;
@@ -32,34 +105,32 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   let subject: string;
   if (e.kind === 'down' && e.failure) {
     subject = `${name}: ${account} failed`;
-    lines.push(`The cronjob ${name} for account ${account} reported a failure (${e.failure})`);
+    const why =
+      e.exitStatus !== undefined
+        ? ` (exit status ${e.exitStatus})`
+        : e.failure === FAIL_PING_REASON
+          ? ''
+          : ` (${e.failure})`;
+    lines.push(`The cronjob ${name} for account ${account} reported a failure${why}`);
     lines.push('');
     lines.push(`Reported at: ${e.at}`);
+    lines.push(...outputLines(e));
   } else if (e.kind === 'down') {
     subject = `${name}: ${account} failed to check in`;
     lines.push(`The cronjob ${name} for account ${account} has not checked in on time`);
     lines.push('');
     lines.push(`Last check-in: ${e.lastPingAt ?? 'never'}`);
-    if (e.expectedAt) lines.push(`Expected by:   ${e.expectedAt}`);
+    if (e.expectedAt) lines.push(...whenLines('Expected at:', e.expectedAt, e.grace));
   } else {
     subject = `${name}: ${account} is back online`;
     lines.push(`The cronjob ${name} for account ${account} is back online`);
     lines.push('');
     lines.push(`Checked in at: ${e.lastPingAt ?? e.at}`);
-    if (e.expectedAt) lines.push(`Next expected: ${e.expectedAt}`);
+    if (e.expectedAt) lines.push(...whenLines('Next expected:', e.expectedAt, e.grace));
   }
-  if (e.behind?.length) {
-    lines.push('');
-    lines.push(
-      `Gateway ${name} down; ${e.behind.length} job${e.behind.length === 1 ? '' : 's'} behind it ha${e.behind.length === 1 ? 's' : 've'} also missed:`,
-    );
-    // A long list would bury the message; the count above is the news.
-    for (const job of e.behind.slice(0, MAX_LISTED)) lines.push(`  - ${job}`);
-    if (e.behind.length > MAX_LISTED) lines.push(`  … and ${e.behind.length - MAX_LISTED} more`);
-  }
-  if (publicUrl) {
-    lines.push('');
-    lines.push(`${publicUrl}/checks/${e.check.uuid}`);
-  }
-  return { subject, body: lines.join('\n') };
+  lines.push(...behindLines(e));
+  if (!publicUrl) return { subject, body: lines.join('\n') };
+  const url = checkPageUrl(publicUrl, e.check.uuid);
+  lines.push('', url);
+  return { subject, body: lines.join('\n'), url };
 }

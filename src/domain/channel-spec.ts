@@ -6,6 +6,13 @@ import { nameError, parseEmails, quote } from './text.js';
 
 export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+/** What a notification is delivered through: a transport per kind of channel. */
+export type TransportKind = ChannelKind;
+
+/** A channel as a test notification needs it (db's ChannelRow is one). */
+export interface ChannelToTest extends ChannelSpec {
+  account: string;
+}
 
 export interface ChannelSpec {
   kind: ChannelKind;

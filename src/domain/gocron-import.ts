@@ -1,8 +1,7 @@
 // COMPAT item 17: rows of gocron's table mapped onto cronwatch checks. Pure: the command
 // reads the rows and writes the plans.
 import { isIP } from 'node:net';
-import type { GracePolicy } from '../config.js';
-import { MAX_PERIOD_SECONDS, graceFor, nextDeadline } from './schedule.js';
+import { MAX_PERIOD_SECONDS, graceFor, nextDeadline, type GracePolicy } from './schedule.js';
 import { nameError, parseEmails } from './text.js';
 
 /** One row of gocron(cronName, account, email, ipaddress, frequency, lastruntime, alerted, site). */

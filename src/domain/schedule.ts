@@ -1,4 +1,10 @@
-import type { GracePolicy } from '../config.js';
+/** How a check's grace follows from its period (GRACE_PERCENT, GRACE_MIN/MAX_SECONDS). */
+export interface GracePolicy {
+  /** Grace as a percentage of the frequency (COMPAT item 10). */
+  percent: number;
+  minSeconds: number;
+  maxSeconds: number;
+}
 
 export const MAX_PERIOD_SECONDS = 31_536_000; // one year
 

@@ -3,14 +3,13 @@
 // DISPATCH_TIMEOUT_SECONDS like a delivery attempt of the back.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { ChannelRow } from '../db/channels.js';
-import { testText } from '../domain/channel-spec.js';
+import { testText, type ChannelToTest } from '../domain/channel-spec.js';
 import { DeliveryError } from './transport.js';
 import { createTransports } from './transports.js';
 
 export async function sendChannelTest(
   config: Config,
-  channel: ChannelRow,
+  channel: ChannelToTest,
 ): Promise<{ ok: true } | { error: string }> {
   const transports = createTransports(config);
   const transport = transports[channel.kind];

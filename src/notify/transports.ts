@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { TransportKind } from '../db/notifications.js';
+import type { TransportKind } from '../domain/channel-spec.js';
 import { emailTransport } from './email.js';
 import { slackTransport } from './slack.js';
 import type { Transport } from './transport.js';

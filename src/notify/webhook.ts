@@ -109,6 +109,9 @@ export function webhookTransport(): Transport {
             last_ping_at: d.event.lastPingAt,
             expected_at: d.event.expectedAt,
             ...(d.event.behind ? { behind: d.event.behind } : {}),
+            ...(d.event.exitStatus !== undefined ? { exit_status: d.event.exitStatus } : {}),
+            ...(d.event.output !== undefined ? { output: d.event.output } : {}),
+            ...(d.text.url ? { url: d.text.url } : {}),
             subject: d.text.subject,
             text: d.text.body,
           });

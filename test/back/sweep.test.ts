@@ -85,7 +85,8 @@ describe('a miss sends one alert per channel, a check-in one recovery', () => {
       /^The cronjob backup for account acme has not checked in on time\n/,
     );
     assert.match(got.mails[0]!.text, /Last check-in: 2026-01-05T10:00:00.000Z/);
-    assert.match(got.mails[0]!.text, /Expected by: +2026-01-05T10:11:00.000Z/);
+    assert.match(got.mails[0]!.text, /Expected at: +2026-01-05T10:10:00.000Z/);
+    assert.match(got.mails[0]!.text, /Deadline: +2026-01-05T10:11:00.000Z/);
     assert.equal(got.slack.length, 1);
     assert.equal((got.slack[0]!.json as { channel: string }).channel, '#ops');
     assert.match(

@@ -59,13 +59,20 @@ test('uptime buckets: downtime from flips, nothing known before the check existe
   const down = uptimeBuckets('down', [], at(-100), T0, at(24), 2);
   assert.equal(uptimeRatio(down), 0);
   assert.equal(uptimeRatio(uptimeBuckets(null, [], at(30), T0, at(24), 2)), null);
+  // Never checked in: nothing is known, whenever the check was made.
+  const never = uptimeBuckets(null, [], null, T0, at(24), 4);
+  assert.deepEqual(
+    never.map((x) => x.knownMs),
+    [0, 0, 0, 0],
+  );
+  assert.equal(uptimeRatio(never), null);
 });
 
 test('percent never rounds downtime up to 100 %', () => {
   assert.equal(percent(1), '100 %');
   assert.equal(percent(0.99999), '99.99 %');
   assert.equal(percent(0.9), '90.00 %');
-  assert.equal(percent(null), 'no data');
+  assert.equal(percent(null), 'no data yet');
 });
 
 test('schedules and times in words', () => {

@@ -1,7 +1,7 @@
 // Grace and deadlines (COMPAT item 10, invariant 2): pure functions of their arguments.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { GracePolicy } from '../../src/config.js';
+import type { GracePolicy } from '../../src/domain/schedule.js';
 import { graceFor, MAX_PERIOD_SECONDS, nextDeadline } from '../../src/domain/schedule.js';
 
 const DEFAULT: GracePolicy = { percent: 10, minSeconds: 60, maxSeconds: 3600 };

@@ -2,7 +2,7 @@
 // read-write session; public, cacheable and free of secrets; scoped to a tag; bad addresses.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/front/app.js';
 import { newAccount, newKey } from '../helpers/api.js';
@@ -166,5 +166,64 @@ describe('the public page', () => {
       .send({ _csrf: csrf });
     assert.equal(res.status, 303);
     assert.equal((await request(app).get('/status/acme-all')).status, 404);
+  });
+});
+
+describe('uptime of checks with no data yet (issue 17 item 16)', () => {
+  let fresh: { uuid: string; id: number };
+  // Both created 100 days ago: one never pinged, one first pinged 10 days ago. Made when
+  // this group runs, so the groups above see the pages and checks they made alone.
+  before(async () => {
+    fresh = await check(A, 'fresh-job', 'new', ['fresh']);
+    const late = await check(A, 'late-starter', 'up', ['fresh']);
+    const firstPing = new Date(NOW.getTime() - 10 * DAY);
+    await db.pool.query(
+      `INSERT INTO pings (check_id, n, created_at, kind) VALUES ($1, 1, $2, 'success'), ($1, 2, $3, 'success')`,
+      [late.id, firstPing, new Date(NOW.getTime() - DAY)],
+    );
+    await db.pool.query(`UPDATE checks SET last_ping_at = $2, ping_count = 2 WHERE id = $1`, [
+      late.id,
+      new Date(NOW.getTime() - DAY),
+    ]);
+    await db.pool.query(
+      `INSERT INTO status_pages (account_id, slug, title, tag) VALUES ($1, 'fresh-page', '', 'fresh')`,
+      [A],
+    );
+  });
+  /** The list item of `name` on the page, and the number of bars of each colour in it. */
+  const item = (page: string, name: string) => {
+    const li = page.split('<li ').find((s) => s.includes(`>${name}<`))!;
+    const bars = (cls: string) =>
+      [...li.matchAll(new RegExp(`class="u-${cls}" d="([^"]*)"`, 'g'))].reduce(
+        (n, m) => n + m[1]!.split('M').length - 1,
+        0,
+      );
+    return { li, none: bars('none'), up: bars('up') };
+  };
+
+  test('the status page says "no data yet" with a grey strip for a check never pinged', async () => {
+    const res = await request(app).get('/status/fresh-page');
+    assert.equal(res.status, 200);
+    const f = item(res.text, 'fresh-job');
+    assert.match(f.li, /no data yet/);
+    assert.doesNotMatch(f.li, /100 %|over 90 days/);
+    assert.deepEqual([f.none, f.up], [90, 0]);
+  });
+
+  test('uptime counts from the first ping, not from when the check was made', async () => {
+    const res = await request(app).get('/status/fresh-page');
+    const l = item(res.text, 'late-starter');
+    assert.match(l.li, /100 % over 90 days/);
+    // The day of the first ping and the nine after it are up; the 80 before, unknown.
+    assert.deepEqual([l.none, l.up], [80, 10]);
+  });
+
+  test('the check page’s strips say "no data yet" for a check never pinged', async () => {
+    const { agent } = await signIn(app, ro);
+    const page = await agent.get(`/dashboard/checks/${fresh.uuid}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Last 24 hours <span class="pct">no data yet<\/span>/);
+    assert.match(page.text, /Last 30 days <span class="pct">no data yet<\/span>/);
+    assert.doesNotMatch(page.text, /class="u-up"/);
   });
 });

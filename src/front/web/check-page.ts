@@ -118,13 +118,14 @@ export function checkPage(deps: FrontDeps): RequestHandler {
       uptimeInputs(deps.pool, [c.id], monthAgo, now),
     ]);
     const input = inputs.get(c.id)!;
-    const days = uptimeBuckets(input.statusAtStart, input.flips, c.createdAt, monthAgo, now, 30);
+    const since = input.monitoredSince;
+    const days = uptimeBuckets(input.statusAtStart, input.flips, since, monthAgo, now, 30);
     const dayAgo = new Date(now.getTime() - DAY);
     const before = input.flips.filter((f) => f.at < dayAgo);
     const hours = uptimeBuckets(
       before.length ? before[before.length - 1]!.to : input.statusAtStart,
       input.flips.filter((f) => f.at >= dayAgo),
-      c.createdAt,
+      since,
       dayAgo,
       now,
       24,

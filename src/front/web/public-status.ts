@@ -49,16 +49,19 @@ export function publicStatus(deps: FrontDeps): RequestHandler {
           const days = uptimeBuckets(
             input?.statusAtStart ?? null,
             input?.flips ?? [],
-            c.createdAt,
+            input?.monitoredSince ?? null,
             from,
             now,
             90,
           );
+          const ratio = uptimeRatio(days);
+          // "no data yet" stands alone: "no data yet over 90 days" reads as a claim.
+          const pct = ratio === null ? percent(ratio) : `${percent(ratio)} over 90 days`;
           return html`<li class="st-${c.shown}">
             <div class="line">
               <span class="dot st-${c.shown}"></span><span class="name">${c.name}</span>
               <span class="badge st-${c.shown}">${STATUS_LABEL[c.shown]}</span>
-              <span class="pct">${percent(uptimeRatio(days))} over 90 days</span>
+              <span class="pct">${pct}</span>
             </div>
             ${uptimeStrip(days, `${c.name}: uptime, last 90 days by day`, true)}
           </li>`;
