@@ -6,10 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { recordPing, type PingResult, type Target } from '../db/ping.js';
 import type { PingKind } from '../domain/ping.js';
+import { SLUG, UUID } from '../domain/patterns.js';
 import type { FrontDeps } from './deps.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SLUG = /^[a-z0-9_-]{1,200}$/;
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 export function isPing(url: URL): boolean {
