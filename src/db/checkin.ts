@@ -8,7 +8,8 @@ import {
   type SimpleCheckin,
   type Status,
 } from './checks.js';
-import { recordRecovery } from './alerts.js';
+import { upFlip } from '../domain/ping.js';
+import { recordPingFlip } from './ping.js';
 import { insertPing } from './pings.js';
 import { transaction, type Pool } from './pool.js';
 
@@ -55,15 +56,12 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
     });
     // Recovery is written by the check-in that ends the miss, in its own transaction: a
     // crash between the status change and the alert cannot lose the "back online" alert
-    // (gocron never sent it when its first try failed).
-    if (check.status === 'down') {
-      await recordRecovery(
-        client,
-        { id: check.id, uuid: check.uuid, name: r.name, account: r.account },
-        r.at,
-        r.deadline,
-        r.globalSlack,
-      );
+    // (gocron never sent it when its first try failed). The first check-in records new → up
+    // without an alert, as a first ping does.
+    const flip = upFlip(check.status);
+    if (flip) {
+      const ref = { id: check.id, uuid: check.uuid, name: r.name, account: r.account };
+      await recordPingFlip(client, ref, flip, r.at, r.deadline, r.globalSlack);
     }
     return { checkId: check.id, created, previous: created ? undefined : check.status };
   });
