@@ -2,7 +2,6 @@ import type { ChannelKind, ChannelSpec } from '../domain/channel-spec.js';
 import { UUID } from '../domain/patterns.js';
 import type { Queryable } from './pool.js';
 
-
 export interface ApiChannel {
   id: string;
   name: string;
