@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express from 'express';
 import { createApiRouter } from './api/index.js';
 import { badgeRouter } from './badges.js';
+import { apiCors } from './cors.js';
 import type { FrontDeps } from './deps.js';
 import { errorHandler, notFound } from './errors.js';
 import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
@@ -32,7 +33,7 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.get('/', home);
   app.get('/healthcheck', healthcheck(deps));
   app.get('/healthz', healthz(deps));
-  app.use('/api/v3', createApiRouter(deps));
+  app.use('/api/v3', apiCors, createApiRouter(deps));
   app.use('/badge', badgeRouter(deps));
   app.use('/metrics', metricsRouter(deps, deps.registry ?? createRegistry()));
   app.use(webRouter(deps));
