@@ -39,10 +39,8 @@ async function run(format: 'pretty' | 'json'): Promise<string[]> {
     { cwd: root, env: { ...process.env, FORMAT: format }, timeout: 30_000 },
   );
   // eslint-disable-next-line no-control-regex -- colours are not the point here
-  return stdout
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .filter(Boolean);
+  const plain = stdout.replace(/\u001b\[[0-9;]*m/g, '');
+  return plain.split('\n').filter(Boolean);
 }
 
 test('pretty: one line per request, method, redacted URL, status and time', async () => {
