@@ -78,12 +78,10 @@ export function readTarget(target: string): RequestTarget | { error: string } {
   const hash = rest.indexOf('#');
   if (hash !== -1) rest = rest.slice(0, hash);
   if (!rest.startsWith('/')) {
-    try {
-      const url = new URL(rest);
-      rest = url.pathname + url.search;
-    } catch {
+    const url = URL.canParse(rest) ? new URL(rest) : undefined;
+    if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
       return { error: 'malformed request URL: the target must be a path starting with "/"' };
-    }
+    rest = url.pathname + url.search;
   }
   const q = rest.indexOf('?');
   const path = normalPath(q === -1 ? rest : rest.slice(0, q));

@@ -110,4 +110,5 @@ test('readTarget: the normal form of RFC 3986, section 6.2.2', () => {
   assert.match(path('/a%'), /malformed percent-escape "%"/);
   assert.match(path('/a%zz'), /malformed percent-escape "%zz"/);
   assert.match(path('*'), /malformed request URL/);
+  assert.match(path('mailto:x'), /malformed request URL/);
 });
