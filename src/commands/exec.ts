@@ -9,6 +9,7 @@ import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { retryDelayMs } from '../domain/backoff.js';
+import { SLUG, UUID } from '../domain/patterns.js';
 import { Tail } from '../domain/tail.js';
 
 export interface ExecOptions {
@@ -36,10 +37,8 @@ const RETRIES = 3;
 const PIPE_GRACE_MS = 2_000;
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// As the ping routes accept them (src/front/ping.ts): a wrong one is a usage error here,
-// before the job runs, rather than a 400 after it.
-const SLUG = /^[a-z0-9_-]{1,200}$/;
+// UUID and SLUG as the ping routes accept them: a wrong one is a usage error here, before
+// the job runs, rather than a 400 after it.
 const PING_KEY = /^[A-Za-z0-9_-]+$/;
 
 class UsageError extends Error {}

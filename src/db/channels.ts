@@ -1,7 +1,6 @@
 import type { ChannelKind, ChannelSpec } from '../domain/channel-spec.js';
+import { UUID } from '../domain/patterns.js';
 import type { Queryable } from './pool.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ApiChannel {
   id: string;

@@ -12,7 +12,8 @@ import {
   type SimpleCheckin,
   type Status,
 } from './checks.js';
-import { recordRecovery } from './alerts.js';
+import { upFlip } from '../domain/ping.js';
+import { recordPingFlip } from './ping.js';
 import { recordUuidPings } from './ping-batch.js';
 import { insertPing } from './pings.js';
 import { transaction, type Client, type Pool } from './pool.js';
@@ -78,15 +79,12 @@ async function upsert(client: Client, check: LockedCheck, r: CheckinRequest): Pr
   await insertPing(client, { ...pingOf(r), checkId: check.id, n });
   // Recovery is written by the check-in that ends the miss, in its own transaction: a
   // crash between the status change and the alert cannot lose the "back online" alert
-  // (gocron never sent it when its first try failed).
-  if (check.status === 'down') {
-    await recordRecovery(
-      client,
-      { id: check.id, uuid: check.uuid, name: r.name, account: r.account },
-      r.at,
-      r.deadline,
-      r.globalSlack,
-    );
+  // (gocron never sent it when its first try failed). The first check-in records new → up
+  // without an alert, as a first ping does.
+  const flip = upFlip(check.status);
+  if (flip) {
+    const ref = { id: check.id, uuid: check.uuid, name: r.name, account: r.account };
+    await recordPingFlip(client, ref, flip, r.at, r.deadline, r.globalSlack);
   }
 }
 

@@ -5,10 +5,9 @@
 // The rules are the same as one ping at a time (src/db/ping.ts): pings of one check in a
 // batch are applied in arrival order, and status changes write their flips and alerts in
 // the batch's transaction.
-import { applyPing } from '../domain/ping.js';
-import { recordChanges, recordRecovery } from './alerts.js';
+import { applyPing, type PingFlip } from '../domain/ping.js';
 import type { PingTarget } from './checks-ping.js';
-import type { PingRequest } from './ping.js';
+import { recordPingFlip, type PingRequest } from './ping.js';
 import { transaction, type Client, type Pool } from './pool.js';
 
 export type UuidPing = PingRequest & { target: { uuid: string } };
@@ -73,14 +72,7 @@ export async function recordUuidPings(
     number,
     Locked & { lastPingAt: Date | null; duration: number | null; address: string | null; at: Date }
   >();
-  const changes: {
-    check: Locked;
-    p: UuidPing;
-    to: 'up' | 'down';
-    from: Locked['status'];
-    reason: string;
-    next: Date | null;
-  }[] = [];
+  const changes: { check: Locked; p: UuidPing; flip: PingFlip; next: Date | null }[] = [];
 
   for (const p of batch) {
     const c = checks.get(p.target.uuid);
@@ -110,15 +102,7 @@ export async function recordUuidPings(
       runStartedAt,
     });
     if (p.kind === 'start' && p.rid) startsInBatch.set(`${c.id} ${p.rid}`, p.now);
-    if (out.flip)
-      changes.push({
-        check: c,
-        p,
-        to: out.flip.to,
-        from: out.flip.from,
-        reason: out.flip.reason,
-        next: out.nextDeadline,
-      });
+    if (out.flip) changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
     const n = state.pingCount + 1;
     touched.set(c.id, {
       ...state,
@@ -197,29 +181,10 @@ export async function recordUuidPings(
       name: ch.check.name,
       account: ch.check.account,
     };
-    if (ch.to === 'up') {
-      await recordRecovery(client, ref, ch.p.now, ch.next, ch.p.globalSlack);
-    } else {
-      await recordChanges(
-        client,
-        [
-          {
-            check: ref,
-            from: ch.from,
-            to: 'down',
-            reason: ch.reason,
-            lastPingAt: ch.p.now,
-            expectedAt: null,
-            failure: ch.reason,
-            // The failure alert quotes the run: without these it said only "reported a failure".
-            exitStatus: ch.p.exitStatus,
-            output: ch.p.body,
-          },
-        ],
-        ch.p.now,
-        ch.p.globalSlack,
-      );
-    }
+    await recordPingFlip(client, ref, ch.flip, ch.p.now, ch.next, ch.p.globalSlack, {
+      exitStatus: ch.p.exitStatus,
+      output: ch.p.body,
+    });
   }
   return results;
 }

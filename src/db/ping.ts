@@ -1,6 +1,13 @@
 // One healthchecks-style ping is one transaction (invariant 1): the check's new state, the
 // ping row and, on a status change, the flip and its notifications.
-import { AUTO_GRACE, AUTO_PERIOD, applyPing, type PingKind } from '../domain/ping.js';
+import type { AlertEvent } from '../domain/alert.js';
+import {
+  AUTO_GRACE,
+  AUTO_PERIOD,
+  applyPing,
+  type PingFlip,
+  type PingKind,
+} from '../domain/ping.js';
 import { recordChanges, recordRecovery } from './alerts.js';
 import {
   accountByPingKey,
@@ -11,7 +18,7 @@ import {
   type PingTarget,
 } from './checks-ping.js';
 import { insertPing, runStart } from './pings.js';
-import { transaction, type Client, type Pool } from './pool.js';
+import { transaction, type Client, type Pool, type Queryable } from './pool.js';
 
 export type Target =
   { uuid: string } | { pingKey: string; slug: string; create: boolean; createLimit: number };
@@ -104,29 +111,47 @@ export async function recordPing(pool: Pool, r: PingRequest): Promise<PingResult
       duration: out.duration,
     });
     const ref = { id: check.id, uuid: check.uuid, name: check.name, account: check.account };
-    if (out.flip?.to === 'up') {
-      await recordRecovery(client, ref, r.now, out.nextDeadline, r.globalSlack);
-    } else if (out.flip?.to === 'down') {
-      await recordChanges(
-        client,
-        [
-          {
-            check: ref,
-            from: out.flip.from,
-            to: 'down',
-            reason: out.flip.reason,
-            lastPingAt: r.now,
-            expectedAt: null,
-            failure: out.flip.reason,
-            // The failure alert quotes the run: without these it said only "reported a failure".
-            exitStatus: r.exitStatus,
-            output: r.body,
-          },
-        ],
-        r.now,
-        r.globalSlack,
-      );
-    }
+    if (out.flip)
+      await recordPingFlip(client, ref, out.flip, r.now, out.nextDeadline, r.globalSlack, {
+        exitStatus: r.exitStatus,
+        output: r.body,
+      });
     return result;
   });
+}
+
+/**
+ * Writes a check-in's flip in the caller's transaction, for every ping form (uuid, slug,
+ * batch, gocron): a recovery with its up alert (and the gateway's release), a failure with
+ * its down alert, or a flip without alerts (new → up, paused → up: not news).
+ */
+export async function recordPingFlip(
+  db: Queryable,
+  check: AlertEvent['check'],
+  flip: PingFlip,
+  at: Date,
+  nextDeadline: Date | null,
+  globalSlack: boolean,
+  // The failure alert quotes the run: without these it said only "reported a failure".
+  run: { exitStatus: number | null; output: string | null } = { exitStatus: null, output: null },
+): Promise<void> {
+  if (flip.to === 'up' && flip.alert) {
+    await recordRecovery(db, check, at, nextDeadline, globalSlack);
+    return;
+  }
+  const change = {
+    check,
+    from: flip.from,
+    to: flip.to,
+    reason: flip.reason,
+    lastPingAt: at,
+    expectedAt: flip.to === 'up' ? nextDeadline : null,
+    silent: !flip.alert,
+  };
+  await recordChanges(
+    db,
+    [flip.to === 'down' ? { ...change, failure: flip.reason, ...run } : change],
+    at,
+    globalSlack,
+  );
 }

@@ -2,7 +2,7 @@
 // /api/v3/checks/<uuid>), checked field by field. Pure: a typed input, or a message that
 // names the bad field (the API answers it as a 400 before touching any row).
 import { UNSUPPORTED_DEFAULTS } from './api-shapes.js';
-import { SLUG } from './check-spec.js';
+import { SLUG } from './patterns.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
 import { nameError } from './text.js';
 

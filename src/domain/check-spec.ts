@@ -2,9 +2,8 @@
 import { cronError } from './cron.js';
 import { scheduleDeadline, type Status } from './ping.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
+import { SLUG } from './patterns.js';
 import { nameError, parseEmails } from './text.js';
-
-export const SLUG = /^[a-z0-9_-]{1,200}$/;
 
 export interface ScheduleSpec {
   kind: 'simple' | 'cron';

@@ -38,7 +38,26 @@ export interface PingOutcome {
   touchesLastPing: boolean;
   /** Seconds from the paired start, for finishing pings. No cap: a run may take days. */
   duration: number | null;
-  flip?: { from: Status; to: 'up' | 'down'; reason: string };
+  flip?: PingFlip;
+}
+
+export interface PingFlip {
+  from: Status;
+  to: 'up' | 'down';
+  reason: string;
+  /** Whether it is news: alerts go out. */
+  alert: boolean;
+}
+
+/**
+ * The flip of a check-in that succeeded on a check in status `from`, if any. As healthchecks:
+ * every change to up is recorded (the first success too: new → up, and paused → up), but
+ * only a recovery from down alerts; new → up and paused → up are not news.
+ */
+export function upFlip(from: Status): PingFlip | undefined {
+  if (from === 'up' || from === 'late') return undefined;
+  const reason = from === 'down' ? 'ping' : from === 'new' ? 'first ping' : 'ping resumed it';
+  return { from, to: 'up', reason, alert: from === 'down' };
 }
 
 /** When a check that finished a run at `now` becomes missed, by its schedule. */
@@ -92,19 +111,19 @@ export function applyPing(c: PingCheck, p: Ping): PingOutcome {
       ...run,
       touchesLastPing: true,
       duration,
-      ...(c.status !== 'down' ? { flip: { from: c.status, to: 'down' as const, reason } } : {}),
+      ...(c.status !== 'down'
+        ? { flip: { from: c.status, to: 'down' as const, reason, alert: true } }
+        : {}),
     };
   }
+  const flip = upFlip(c.status);
   return {
     status: 'up',
     nextDeadline: scheduleDeadline(c, p.now),
     ...run,
     touchesLastPing: true,
     duration,
-    // new → up and paused → up are not news; down → up is a recovery.
-    ...(c.status === 'down'
-      ? { flip: { from: 'down' as const, to: 'up' as const, reason: 'ping' } }
-      : {}),
+    ...(flip ? { flip } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express from 'express';
 import { createApiRouter } from './api/index.js';
 import { badgeRouter } from './badges.js';
+import { apiCors } from './cors.js';
 import type { FrontDeps } from './deps.js';
 import { errorHandler, notFound } from './errors.js';
 import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
@@ -14,7 +15,8 @@ import { GroupCommit } from './group-commit.js';
 import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/errors.js';
-import { requestLogger } from './request-log.js';
+import { readPath, readTarget } from './path.js';
+import { redactUrl, requestLogger } from './request-log.js';
 import { metricsRouter, pingKindOf, PingMetrics } from './metrics.js';
 import { createRegistry } from '../metrics/registry.js';
 import { webRouter } from './web/index.js';
@@ -24,11 +26,15 @@ export type { FrontDeps };
 export function createExpressApp(deps: FrontDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // As the ping routes and healthchecks: /METRICS/<key> is not /metrics/<key> (it was
+  // served, while the log hid keys of the lower-case spelling only).
+  app.set('case sensitive routing', true);
   app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
+  app.use(readPath);
   app.get('/', home);
   app.get('/healthcheck', healthcheck(deps));
   app.get('/healthz', healthz(deps));
-  app.use('/api/v3', createApiRouter(deps));
+  app.use('/api/v3', apiCors, createApiRouter(deps));
   app.use('/badge', badgeRouter(deps));
   app.use('/metrics', metricsRouter(deps, deps.registry ?? createRegistry()));
   app.use(webRouter(deps));
@@ -57,13 +63,17 @@ export function createApp(given: FrontDeps): RequestListener {
   const logPings = deps.logger.isLevelEnabled('debug');
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
+    // One reading of the path for the routers below and the request log (front/path.ts).
+    const target = readTarget(req.url ?? '/');
+    if ('error' in target) {
       log(req, res);
-      return sendText(res, 400, 'malformed request URL');
+      // Elsewhere express answers it (readPath), in the API's JSON where that is asked.
+      if (req.url?.startsWith('/ping/')) return sendText(res, 400, target.error);
+      return app(req, res);
     }
+    req.url = target.path + target.search;
+    // Not new URL(req.url, base): a path starting with "//" would be read as a host.
+    const url = new URL('http://localhost' + req.url);
     const route = isPing(url)
       ? handlePing
       : isGocronCheckin(req, url)
@@ -86,7 +96,7 @@ export function createApp(given: FrontDeps): RequestListener {
         res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
         return sendText(res, 503, 'database unavailable, try again shortly');
       }
-      deps.logger.error({ err, method: req.method }, 'ping failed');
+      deps.logger.error({ err, method: req.method, url: redactUrl(req.url) }, 'ping failed');
       sendText(res, 500, 'internal error');
     });
   };

@@ -6,10 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { recordPing, type PingResult, type Target } from '../db/ping.js';
 import type { PingKind } from '../domain/ping.js';
+import { SLUG, UUID } from '../domain/patterns.js';
 import type { FrontDeps } from './deps.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SLUG = /^[a-z0-9_-]{1,200}$/;
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 export function isPing(url: URL): boolean {
@@ -117,6 +116,27 @@ function readCapped(req: IncomingMessage, limit: number): Promise<{ body: Buffer
   });
 }
 
+/**
+ * A ping body as stored: text for PostgreSQL, at most `limit` bytes of UTF-8. Invalid UTF-8
+ * (binary output) becomes U+FFFD, and NUL, which text columns cannot hold, too: 3 bytes for
+ * each 1 sent, so the limit is applied again to the text (200,000 NULs under a 100,000-byte
+ * limit were stored as 300,000 bytes). The first `limit` bytes read are enough: a
+ * replacement is never shorter than what it replaces. `cut`: the body went on past `kept`.
+ */
+export function storedBody(kept: Buffer, cut: boolean, limit: number): string {
+  // Decoding in stream mode drops a character cut by the limit instead of turning it into a
+  // U+FFFD that was never in the output. ignoreBOM keeps a leading BOM, as Buffer#toString.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true })
+    .decode(kept, { stream: cut })
+    .replaceAll('\u0000', '\uFFFD');
+  if (text.length <= limit / 3 || Buffer.byteLength(text) <= limit) return text;
+  // Cut on a character boundary: the partial character at the end is dropped the same way.
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+    Buffer.from(text, 'utf8').subarray(0, limit),
+    { stream: true },
+  );
+}
+
 const RESULTS: Record<PingResult, [number, string]> = {
   ok: [200, 'OK'],
   created: [201, 'Created'],
@@ -145,17 +165,10 @@ export async function handlePing(
   let body: string | null = null;
   let bodySize: number | null = null;
   if (req.method === 'POST') {
-    const read = await readCapped(req, deps.config.pings.bodyLimitBytes);
+    const limit = deps.config.pings.bodyLimitBytes;
+    const read = await readCapped(req, limit);
     bodySize = read.size;
-    // Text for PostgreSQL: invalid UTF-8 (binary output) becomes U+FFFD, and NUL, which text
-    // columns cannot hold, too. A body cut at the limit may end inside a character: decoding
-    // in stream mode drops that partial character instead of turning it into a U+FFFD that
-    // was never in the output (and that pushes the stored text past the limit). ignoreBOM
-    // keeps a leading BOM, as Buffer#toString did.
-    const cut = read.size > read.body.length;
-    body = new TextDecoder('utf-8', { ignoreBOM: true })
-      .decode(read.body, { stream: cut })
-      .replaceAll('\u0000', '\uFFFD');
+    body = storedBody(read.body, read.size > read.body.length, limit);
   } else {
     req.resume();
   }

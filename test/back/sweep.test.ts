@@ -151,7 +151,9 @@ describe('a miss sends one alert per channel, a check-in one recovery', () => {
     );
     assert.equal((got.hooks[1]!.json as { event: string }).event, 'up');
     const flips = await db.pool.query(`SELECT from_status, to_status FROM flips ORDER BY id`);
+    // The first check-in's new → up (issue 17 item 20) is recorded but was never alerted.
     assert.deepEqual(flips.rows, [
+      { from_status: 'new', to_status: 'up' },
       { from_status: 'up', to_status: 'down' },
       { from_status: 'down', to_status: 'up' },
     ]);
@@ -160,7 +162,7 @@ describe('a miss sends one alert per channel, a check-in one recovery', () => {
   test('a check-in while up only moves the deadline: no flip, no alert', async () => {
     at('2026-01-06T10:35:00Z');
     await checkIn('backup');
-    assert.equal((await db.pool.query(`SELECT count(*)::int AS n FROM flips`)).rows[0].n, 2);
+    assert.equal((await db.pool.query(`SELECT count(*)::int AS n FROM flips`)).rows[0].n, 3);
     const { rows } = await db.pool.query(`SELECT next_deadline FROM checks WHERE name = 'backup'`);
     assert.deepEqual(rows[0].next_deadline, new Date('2026-01-06T10:46:00Z'));
   });

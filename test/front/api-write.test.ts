@@ -276,7 +276,7 @@ describe('update', () => {
 });
 
 describe('pause, resume, delete', () => {
-  test('pause: paused, no deadline, no flip; resume: new; resume again: 409', async () => {
+  test('pause: paused, no deadline, no flip of its own; resume: new; resume again: 409', async () => {
     clock = at(0);
     const c = await create({ name: 'pausable', timeout: 60, grace: 60 });
     await request(app).get(`/ping/${c.uuid}`);
@@ -287,10 +287,11 @@ describe('pause, resume, delete', () => {
     const r = await row(c.uuid);
     assert.deepEqual([r.status, r.next_deadline], ['paused', null]);
     const { rows } = await db.pool.query(
-      `SELECT count(*)::int AS n FROM flips f JOIN checks c ON c.id = f.check_id WHERE c.uuid = $1`,
+      `SELECT from_status, to_status FROM flips f JOIN checks c ON c.id = f.check_id WHERE c.uuid = $1`,
       [c.uuid],
     );
-    assert.equal(rows[0].n, 0);
+    // Only the first ping's new → up.
+    assert.deepEqual(rows, [{ from_status: 'new', to_status: 'up' }]);
     // Pausing twice is fine (healthchecks too).
     assert.equal((await post(`/api/v3/checks/${c.uuid}/pause`, keys.rw)).status, 200);
     const res = await post(`/api/v3/checks/${c.uuid}/resume`, keys.rw);
@@ -371,8 +372,9 @@ describe('round trips', () => {
       .get(`/api/v3/checks/${c.uuid}/flips/`)
       .set('X-Api-Key', keys.ro);
     assert.equal(flips.status, 200);
-    const ups = (flips.body.flips as { up: number }[]).map((f) => f.up).sort();
-    assert.deepEqual(ups, [0, 1]);
+    // Newest first: down → up, up → down, and the first ping's new → up.
+    const ups = (flips.body.flips as { up: number }[]).map((f) => f.up);
+    assert.deepEqual(ups, [1, 0, 1]);
   });
 });
 

