@@ -49,6 +49,8 @@ export async function recordGocronCheckin(pool: Pool, r: CheckinRequest): Promis
       const inserted = await insertSimpleCheck(client, accountId, r.name, r);
       if (inserted !== undefined) {
         await insertPing(client, { ...pingOf(r), checkId: inserted.id, n: 1 });
+        // Created up by its first check-in: new → up, recorded without an alert (item 20).
+        await recordUp(client, { ...inserted, status: 'new' }, r);
         return { checkId: inserted.id, effect: 'create', previous: undefined };
       }
       // Created by a concurrent transaction that has committed by now (a check-in, or the
@@ -77,15 +79,24 @@ function pingOf(r: CheckinRequest) {
 async function upsert(client: Client, check: LockedCheck, r: CheckinRequest): Promise<void> {
   const n = await updateSimpleCheckin(client, check.id, r);
   await insertPing(client, { ...pingOf(r), checkId: check.id, n });
-  // Recovery is written by the check-in that ends the miss, in its own transaction: a
-  // crash between the status change and the alert cannot lose the "back online" alert
-  // (gocron never sent it when its first try failed). The first check-in records new → up
-  // without an alert, as a first ping does.
+  await recordUp(client, check, r);
+}
+
+/**
+ * The flip of a check-in on a check that was not up. Recovery is written by the check-in
+ * that ends the miss, in its own transaction: a crash between the status change and the
+ * alert cannot lose the "back online" alert (gocron never sent it when its first try
+ * failed). new → up is recorded without an alert, as a first ping does.
+ */
+async function recordUp(
+  client: Client,
+  check: { id: number; uuid: string; status: Status },
+  r: CheckinRequest,
+): Promise<void> {
   const flip = upFlip(check.status);
-  if (flip) {
-    const ref = { id: check.id, uuid: check.uuid, name: r.name, account: r.account };
-    await recordPingFlip(client, ref, flip, r.at, r.deadline, r.globalSlack);
-  }
+  if (!flip) return;
+  const ref = { id: check.id, uuid: check.uuid, name: r.name, account: r.account };
+  await recordPingFlip(client, ref, flip, r.at, r.deadline, r.globalSlack);
 }
 
 /**

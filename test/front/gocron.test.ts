@@ -1274,8 +1274,9 @@ describe('issue 15: who can change what with a check-in', () => {
     assert.deepEqual(await settingsOf(acct.name, 'db-backup'), settings, 'settings unchanged');
     assert.deepEqual(
       await counts(),
-      { ...before, pings: before.pings + 2 },
-      'two pings, no row else',
+      // The first ping of the new check records new → up (issue 17 item 20), silently.
+      { ...before, pings: before.pings + 2, flips: before.flips + 1 },
+      'two pings and the new → up flip, no row else',
     );
     const check = await getCheck(acct.name, 'db-backup');
     assert.equal(check.status, 'up');
