@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { retryDelayMs } from '../domain/backoff.js';
 import { Tail } from '../domain/tail.js';
+import { UsageError } from './usage-error.js';
 
 export interface ExecOptions {
   url?: string;
@@ -41,8 +42,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // before the job runs, rather than a 400 after it.
 const SLUG = /^[a-z0-9_-]{1,200}$/;
 const PING_KEY = /^[A-Za-z0-9_-]+$/;
-
-class UsageError extends Error {}
 
 /** Where the pings go: the check's ping URL (no suffix) and its credentials, if any. */
 interface Target {

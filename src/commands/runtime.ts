@@ -6,6 +6,7 @@ import { migrate, pending } from '../db/migrate.js';
 import { accountIdByName } from '../db/accounts.js';
 import { createPool, type Pool, type Queryable } from '../db/pool.js';
 import { createLogger, type Logger } from '../log.js';
+import { UsageError } from './usage-error.js';
 
 export interface Runtime {
   config: Config;
@@ -128,8 +129,7 @@ export async function withPool<T>(
   }
 }
 
-/** A mistake in how a command was called: exit code 2 and the message, nothing done. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** The id of the named account; a UsageError (exit 2) when there is none. */
 export async function accountIdOrUsage(db: Queryable, account: string): Promise<number> {

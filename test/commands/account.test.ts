@@ -8,14 +8,12 @@ import { ensureAccount } from '../../src/db/accounts.js';
 import { createApp } from '../../src/front/app.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const db = await testDatabase();
 const app = createApp(frontDeps(db.pool));
 
-function cli(args: string[]) {
-  return runCli(args, { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
-}
+const cli = cliOn(db.url);
 
 /** Every row of every table of the database, as text. */
 async function everything(): Promise<string> {

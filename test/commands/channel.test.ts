@@ -3,21 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 import { startHttpReceiver, startSmtp } from '../helpers/receivers.js';
 
 const db = await testDatabase();
 const smtp = await startSmtp();
 const hook = await startHttpReceiver();
 
-function cli(args: string[]) {
-  return runCli(args, {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
-    SMTP_URL: smtp.url,
-    DISPATCH_TIMEOUT_SECONDS: '2',
-  });
-}
+const cli = cliOn(db.url, {
+  SMTP_URL: smtp.url,
+  DISPATCH_TIMEOUT_SECONDS: '2',
+});
 
 await db.pool.query(`INSERT INTO accounts (name) VALUES ('acme'), ('other')`);
 

@@ -3,14 +3,12 @@ import { test } from 'node:test';
 import { sweepOnce } from '../../src/back/sweep.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const target = await testDatabase();
 const source = await testDatabase({ migrated: false });
 
-function cli(args: string[]) {
-  return runCli(args, { DATABASE_URL: target.url, LOG_LEVEL: 'warn' });
-}
+const cli = cliOn(target.url);
 
 const now = Math.floor(Date.now() / 1000);
 // gocron's own DDL, from its README (COMPAT 17).

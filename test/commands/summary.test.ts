@@ -3,16 +3,14 @@ import { test } from 'node:test';
 import { weeklyReportOnce } from '../../src/back/summary.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 import { startHttpReceiver, startSmtp } from '../helpers/receivers.js';
 
 const db = await testDatabase();
 const slack = await startHttpReceiver();
 const smtp = await startSmtp();
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  return runCli(args, { DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env });
-}
+const cli = cliOn(db.url);
 
 // Two accounts, three checks down (one missed since 2 h, two since 30 min), one up.
 await db.pool.query(`
