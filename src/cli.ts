@@ -29,7 +29,21 @@ const program = new Command('cronwatch')
   .version(pkg.version)
   .showHelpAfterError()
   // Options after a subcommand belong to it: `exec` passes the wrapped command's own on.
-  .enablePositionalOptions();
+  .enablePositionalOptions()
+  .option(
+    '--settings <file>',
+    "also read settings from this file, as the service does (e.g. /etc/cronwatch/cronwatch.env); the environment's own win",
+  )
+  .hook('preAction', async (cmd) => {
+    const file = cmd.opts<{ settings?: string }>().settings;
+    if (file === undefined) return;
+    const { loadEnvFile } = await import('./config.js');
+    try {
+      loadEnvFile(file);
+    } catch (err) {
+      throw new UsageError(`cannot read --settings ${file}: ${(err as Error).message}`);
+    }
+  });
 
 program
   .command('start')
@@ -108,6 +122,7 @@ schedule(
   .option('--slug <slug>', 'for /ping/<ping-key>/<slug> URLs')
   .option('--email <addresses>', 'alert these addresses (comma-separated)')
   .option('--json', 'print the check as JSON')
+  .option('--create-account', 'create the account when there is none (default: exit 2)')
   .action(lazy(checks, 'checkAddCommand'));
 schedule(
   check
@@ -148,6 +163,20 @@ account
   .argument('<name>')
   .option('--json', 'print {account, api_key, api_key_readonly, ping_key}')
   .action(lazy(accounts, 'accountCreateCommand'));
+account
+  .command('list')
+  .description('list the accounts with their numbers of checks, channels and API keys')
+  .option('--json', 'one JSON object per line')
+  .action(lazy(accounts, 'accountListCommand'));
+account
+  .command('rm')
+  .description(
+    'delete an account with its API keys, channels and status pages (with checks: only with --force)',
+  )
+  .argument('<name>')
+  .option('--force', 'also delete its checks with their pings and history')
+  .option('--json', 'print the outcome as JSON')
+  .action(lazy(accounts, 'accountRmCommand'));
 account
   .command('ping-key')
   .description("print the account's ping key for slug URLs (created on first use)")

@@ -109,3 +109,40 @@ test('exec loads only its own code: no database, HTTP server, mail or logging co
     [],
   );
 });
+
+// A command on a data directory the service never started (before the first start, or with
+// another CRONWATCH_DATA_DIR) made an empty 47 MB cluster and failed with
+// `relation "accounts" does not exist`.
+test('account create on a data directory never started creates and migrates its database', async () => {
+  const dataDir = await tempDataDir();
+  const made = await runCli(['account', 'create', 'acme', '--json'], {
+    CRONWATCH_DATA_DIR: dataDir,
+  });
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(JSON.parse(made.stdout).account, 'acme');
+  const list = await runCli(['account', 'list'], { CRONWATCH_DATA_DIR: dataDir });
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^acme /);
+});
+
+test('a read-only command on a data directory without a database says so and creates nothing', async () => {
+  const dataDir = await tempDataDir();
+  const res = await runCli(['check', 'list'], { CRONWATCH_DATA_DIR: dataDir });
+  assert.equal(res.code, 2, res.stderr);
+  assert.ok(res.stderr.includes(`no cronwatch database in ${dataDir}`), res.stderr);
+  assert.match(res.stderr, /CRONWATCH_DATA_DIR=/);
+  assert.deepEqual(await readdir(dataDir), [], 'no cluster may be created');
+});
+
+test('on a database without the schema, read-only commands say so and writing ones migrate it', async () => {
+  const db = await testDatabase({ migrated: false });
+  const read = await runCli(['summary'], { DATABASE_URL: db.url });
+  assert.equal(read.code, 2, read.stderr);
+  assert.match(read.stderr, /no cronwatch database in postgres:\/\/.*run `cronwatch migrate`/);
+  const write = await runCli(['check', 'add', 'acme', 'backup', '--create-account'], {
+    DATABASE_URL: db.url,
+  });
+  assert.equal(write.code, 0, write.stderr);
+  const after = await runCli(['summary'], { DATABASE_URL: db.url });
+  assert.equal(after.code, 0, after.stderr);
+});
