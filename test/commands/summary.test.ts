@@ -96,6 +96,24 @@ test('summary --send posts to Slack and SUMMARY_EMAIL; --verbose is the same', a
   assert.equal(slack.requests.length, 2);
 });
 
+test("gocron's --summary --verbose with no Slack or summary email prints the table, warns, exits 0", async () => {
+  // gocron's crontab line would mail an error every week if this were a failure.
+  const r = await cli(['--summary', '--verbose']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /backup/);
+  assert.match(
+    r.stderr,
+    /warning: the summary was not sent: no channel is configured \(set SLACK_WEBHOOK_URL and\/or SUMMARY_EMAIL\)/,
+  );
+});
+
+test('summary --account with an account that does not exist says so (exit 2)', async () => {
+  const r = await cli(['summary', '--account', 'nosuch']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no account "nosuch" \(the accounts are "acme", "beta"\)/);
+  assert.equal(r.stdout, '');
+});
+
 test('summary exits non-zero with a message when the database cannot be reached', async () => {
   const r = await cli(['summary'], { DATABASE_URL: 'postgres://x:y@127.0.0.1:9/none' });
   assert.notEqual(r.code, 0);
