@@ -6,6 +6,7 @@ import { createAccount, deleteAccount, listAccounts, lockAccount } from '../db/a
 import { insertApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
 import { transaction, type Pool, type Queryable } from '../db/pool.js';
 import { hashKey, keyPrefix } from '../domain/api-key.js';
+import { writeJsonLines } from './output.js';
 import { UsageError, withPool, accountIdOrUsage as accountId, noAccount } from './runtime.js';
 
 const ACCOUNT_NAME = /^[^\s\p{C}][^\p{C}]{0,199}$/u;
@@ -63,16 +64,13 @@ export async function accountListCommand(o: { json?: boolean }): Promise<void> {
   await withPool(async (pool) => {
     const accounts = await listAccounts(pool);
     if (o.json) {
-      for (const a of accounts)
-        process.stdout.write(
-          JSON.stringify({
-            name: a.name,
-            created_at: a.createdAt,
-            checks: a.checks,
-            channels: a.channels,
-            api_keys: a.apiKeys,
-          }) + '\n',
-        );
+      writeJsonLines(accounts, (a) => ({
+        name: a.name,
+        created_at: a.createdAt,
+        checks: a.checks,
+        channels: a.channels,
+        api_keys: a.apiKeys,
+      }));
       return;
     }
     if (accounts.length === 0) process.stdout.write('No accounts.\n');
@@ -137,17 +135,14 @@ export async function keyListCommand(account: string, o: { json?: boolean }): Pr
   await withPool(async (pool) => {
     const keys = await listApiKeys(pool, await accountId(pool, account));
     if (o.json) {
-      for (const k of keys)
-        process.stdout.write(
-          JSON.stringify({
-            prefix: k.prefix,
-            scope: k.scope,
-            name: k.name,
-            created_at: k.createdAt,
-            last_used_at: k.lastUsedAt,
-            revoked_at: k.revokedAt,
-          }) + '\n',
-        );
+      writeJsonLines(keys, (k) => ({
+        prefix: k.prefix,
+        scope: k.scope,
+        name: k.name,
+        created_at: k.createdAt,
+        last_used_at: k.lastUsedAt,
+        revoked_at: k.revokedAt,
+      }));
       return;
     }
     if (keys.length === 0) process.stdout.write(`No API keys in ${account}.\n`);
