@@ -167,10 +167,14 @@ async function schemaReady(database: Database, write: boolean): Promise<void> {
 /** Which data directory the service uses, when an embedded server runs here. */
 function whereIsTheService(dataDir: string): string {
   const others = runningDataDirs().filter((d) => d !== dataDir);
-  if (others.length)
+  const first = others[0];
+  if (first)
     return (
-      `A cronwatch database runs in ${others.join(' and ')}: set CRONWATCH_DATA_DIR=${others[0]} ` +
-      `(or run the command from ${path.dirname(others[0]!)}).`
+      `A cronwatch database runs in ${others.join(' and ')}: set CRONWATCH_DATA_DIR=${first}` +
+      // The default data directory is .cronwatch in the working directory of the service.
+      (path.basename(first) === '.cronwatch'
+        ? ` (or run the command from ${path.dirname(first)}).`
+        : '.')
     );
   return (
     'Set CRONWATCH_DATA_DIR to the data directory of the service (default: .cronwatch in the ' +
