@@ -391,12 +391,30 @@ function backConfig(env: Env): BackConfig {
   return back;
 }
 
+/** Where each setting read from a file came from (the rest came from the environment). */
+const fromFile = new Map<string, string>();
+
+/**
+ * Adds the settings of an env file (KEY=value lines) that the environment does not set:
+ * `cronwatch --settings /etc/cronwatch/cronwatch.env …` reads what the systemd service reads.
+ */
+export function loadEnvFile(file: string): void {
+  const before = new Set(Object.keys(process.env));
+  // Node's own loader: values already in the environment are kept.
+  process.loadEnvFile(file);
+  for (const name of Object.keys(process.env))
+    if (!before.has(name) && !fromFile.has(name)) fromFile.set(name, path.resolve(file));
+}
+
+/** Where a setting's value came from, for messages: a file, "the environment", or undefined. */
+export function settingSource(name: Name): string | undefined {
+  if (fromFile.has(name)) return fromFile.get(name);
+  return text(process.env, name) === undefined ? undefined : 'the environment';
+}
+
 function readEnvironment(): Env {
   const file = path.resolve('.env');
-  if (existsSync(file)) {
-    // Node's own loader: values already in the environment are kept.
-    process.loadEnvFile(file);
-  }
+  if (existsSync(file)) loadEnvFile(file);
   return process.env;
 }
 

@@ -1,12 +1,13 @@
 // Accounts and API keys from the command line. A key is printed once, when it is made: the
 // database keeps only its prefix (to find it) and a hash (to check it).
 import { randomBytes } from 'node:crypto';
-import { publicBase } from '../config.js';
-import { createAccount } from '../db/accounts.js';
+import { publicBase, type Config } from '../config.js';
+import { createAccount, deleteAccount, listAccounts, lockAccount } from '../db/accounts.js';
 import { insertApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
-import { transaction, type Queryable } from '../db/pool.js';
+import { transaction, type Pool, type Queryable } from '../db/pool.js';
 import { hashKey, keyPrefix } from '../domain/api-key.js';
-import { UsageError, withPool, accountIdOrUsage as accountId } from './runtime.js';
+import { writeJsonLines } from './output.js';
+import { UsageError, withPool, accountIdOrUsage as accountId, noAccount } from './runtime.js';
 
 const ACCOUNT_NAME = /^[^\s\p{C}][^\p{C}]{0,199}$/u;
 
@@ -23,7 +24,7 @@ async function addKey(db: Queryable, accountId: number, scope: KeyScope, name: s
 export async function accountCreateCommand(name: string, o: { json?: boolean }): Promise<void> {
   if (!ACCOUNT_NAME.test(name))
     throw new UsageError('account name must be 1-200 characters, without control characters');
-  await withPool(async (pool, config) => {
+  const write = async (pool: Pool, config: Config) => {
     const made = await transaction(pool, async (client) => {
       const pingKey = randomBytes(16).toString('base64url');
       const id = await createAccount(client, name, pingKey);
@@ -54,6 +55,58 @@ export async function accountCreateCommand(name: string, o: { json?: boolean }):
         `  API key (read-only):  ${made.read}\n` +
         `  ping key:             ${made.pingKey}   (slug URLs: ${base}/ping/${made.pingKey}/<slug>)\n`,
     );
+  };
+  // The first command of a new user, often before the first start: it creates the database.
+  await withPool(write, { migrate: true });
+}
+
+export async function accountListCommand(o: { json?: boolean }): Promise<void> {
+  await withPool(async (pool) => {
+    const accounts = await listAccounts(pool);
+    if (o.json) {
+      writeJsonLines(accounts, (a) => ({
+        name: a.name,
+        created_at: a.createdAt,
+        checks: a.checks,
+        channels: a.channels,
+        api_keys: a.apiKeys,
+      }));
+      return;
+    }
+    if (accounts.length === 0) process.stdout.write('No accounts.\n');
+    for (const a of accounts)
+      process.stdout.write(
+        `${a.name}  ${a.checks} check(s), ${a.channels} channel(s), ${a.apiKeys} API key(s)` +
+          `  created ${a.createdAt.toISOString()}\n`,
+      );
+  });
+}
+
+/**
+ * Deletes an account with its keys, channels and status pages. One with checks only with
+ * --force: their pings and history go too, and nothing can bring them back.
+ */
+export async function accountRmCommand(
+  name: string,
+  o: { force?: boolean; json?: boolean },
+): Promise<void> {
+  await withPool(async (pool) => {
+    const checks = await transaction(pool, async (client) => {
+      const account = await lockAccount(client, name);
+      if (!account) throw await noAccount(client, name);
+      if (account.checks > 0 && !o.force)
+        throw new UsageError(
+          `account ${JSON.stringify(name)} has ${account.checks} check(s): ` +
+            `delete them first, or add --force to delete the account with its checks and their history`,
+        );
+      await deleteAccount(client, account.id);
+      return account.checks;
+    });
+    process.stdout.write(
+      o.json
+        ? JSON.stringify({ account: name, deleted: true, checks: checks }) + '\n'
+        : `account ${name} deleted, with ${checks} check(s)\n`,
+    );
   });
 }
 
@@ -82,17 +135,14 @@ export async function keyListCommand(account: string, o: { json?: boolean }): Pr
   await withPool(async (pool) => {
     const keys = await listApiKeys(pool, await accountId(pool, account));
     if (o.json) {
-      for (const k of keys)
-        process.stdout.write(
-          JSON.stringify({
-            prefix: k.prefix,
-            scope: k.scope,
-            name: k.name,
-            created_at: k.createdAt,
-            last_used_at: k.lastUsedAt,
-            revoked_at: k.revokedAt,
-          }) + '\n',
-        );
+      writeJsonLines(keys, (k) => ({
+        prefix: k.prefix,
+        scope: k.scope,
+        name: k.name,
+        created_at: k.createdAt,
+        last_used_at: k.lastUsedAt,
+        revoked_at: k.revokedAt,
+      }));
       return;
     }
     if (keys.length === 0) process.stdout.write(`No API keys in ${account}.\n`);

@@ -15,6 +15,7 @@ import { lockCheckByName } from '../db/checks.js';
 import { transaction, type Queryable } from '../db/pool.js';
 import { channelJson, newChannelSpec, type ChannelJson } from '../domain/channel-spec.js';
 import { sendChannelTest } from '../notify/channel-test.js';
+import { redact, settingSource, type Config } from '../config.js';
 import { UsageError, withPool, accountIdOrUsage as accountId } from './runtime.js';
 
 async function channelOf(
@@ -129,13 +130,28 @@ export async function channelTestCommand(
   await withPool(async (pool, config) => {
     const channel = await channelOf(pool, account, ref);
     const result = await sendChannelTest(config, channel);
-    if ('error' in result) throw new Error(`test notification failed: ${result.error}`);
+    const settings = channel.kind === 'email' ? smtpSettings(config) : '';
+    if ('error' in result) throw new Error(`test notification failed: ${result.error}${settings}`);
     process.stdout.write(
       o.json
         ? JSON.stringify({ id: channel.uuid, ok: true }) + '\n'
-        : `test notification sent through ${channel.kind} channel ${JSON.stringify(channel.name)}\n`,
+        : `test notification sent through ${channel.kind} channel ${JSON.stringify(channel.name)}${settings}\n`,
     );
   });
+}
+
+/**
+ * Which SMTP settings this command used and where they came from. The CLI reads its own
+ * environment (and ./.env), not the service's: without this an unset SMTP_URL read as
+ * "email is not configured" although the service had it.
+ */
+function smtpSettings(config: Config): string {
+  if (!config.smtp)
+    return (
+      '. SMTP_URL is not set for this command (not in its environment, nor in ./.env); the ' +
+      "service may have it in its own settings: pass them with `cronwatch --settings <file> channel test …`, e.g. the systemd units' /etc/cronwatch/cronwatch.env"
+    );
+  return ` (SMTP_URL ${redact(config.smtp.url)} from ${settingSource('SMTP_URL')})`;
 }
 
 function linkCommand(link: boolean) {

@@ -3,7 +3,7 @@
 import { pauseCheck, resumeCheck, deleteCheck } from '../db/check-write.js';
 import { lockCheckByName, type LockedCheck } from '../db/checks.js';
 import { transaction, type Client } from '../db/pool.js';
-import { UsageError, withPool } from './runtime.js';
+import { noCheck, UsageError, withPool } from './runtime.js';
 
 async function withCheck(
   account: string,
@@ -15,10 +15,7 @@ async function withCheck(
   await withPool(async (pool) => {
     await transaction(pool, async (client) => {
       const check = await lockCheckByName(client, account, name);
-      if (!check)
-        throw new UsageError(
-          `no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`,
-        );
+      if (!check) throw await noCheck(client, account, name);
       await fn(client, check);
     });
     process.stdout.write(

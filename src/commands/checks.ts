@@ -10,16 +10,25 @@ import {
   updateSchedule,
   type CheckRow,
 } from '../db/checks-admin.js';
-import { transaction } from '../db/pool.js';
+import { transaction, type Pool } from '../db/pool.js';
 import {
   checkNamesError,
   deadlineAfterScheduleChange,
   parseSchedule,
   type ScheduleInput,
+  type ScheduleSpec,
 } from '../domain/check-spec.js';
-import { UsageError, withPool } from './runtime.js';
+import {
+  accountIdOrUsage,
+  configOrExit,
+  noAccount,
+  noCheck,
+  UsageError,
+  withPool,
+} from './runtime.js';
 
-const DEFAULTS = { period: 86_400, grace: 3_600 };
+/** A check added without a schedule is expected daily; its grace follows GRACE_PERCENT. */
+const DEFAULT_PERIOD = 86_400;
 
 const baseUrl = publicBase;
 
@@ -39,16 +48,26 @@ export interface AddOptions extends ScheduleInput {
   slug?: string;
   email?: string;
   json?: boolean;
+  createAccount?: boolean;
+}
+
+function scheduleOrUsage(o: ScheduleInput): ScheduleSpec {
+  const config = configOrExit();
+  const schedule = parseSchedule(o, { period: DEFAULT_PERIOD, grace: config.grace }, new Date());
+  if (typeof schedule === 'string') throw new UsageError(schedule);
+  return schedule;
 }
 
 export async function checkAddCommand(account: string, name: string, o: AddOptions): Promise<void> {
   const bad = checkNamesError(account, name, o.slug, o.email);
   if (bad) throw new UsageError(bad);
-  const schedule = parseSchedule(o, DEFAULTS);
-  if (typeof schedule === 'string') throw new UsageError(schedule);
-  await withPool(async (pool, config) => {
+  const schedule = scheduleOrUsage(o);
+  const write = async (pool: Pool, config: Config) => {
     const created = await transaction(pool, async (client) => {
-      const accountId = await ensureAccount(client, account);
+      // A typo in the account name must not make a second account: only on request.
+      const accountId = o.createAccount
+        ? await ensureAccount(client, account)
+        : await accountIdOrUsage(client, account);
       return insertCheck(client, {
         accountId,
         name,
@@ -63,7 +82,8 @@ export async function checkAddCommand(account: string, name: string, o: AddOptio
         `a check named ${JSON.stringify(name)} already exists in account ${JSON.stringify(account)}`,
       );
     process.stdout.write(show(created, config, Boolean(o.json)));
-  });
+  };
+  await withPool(write, { migrate: true });
 }
 
 export async function checkScheduleCommand(
@@ -71,15 +91,11 @@ export async function checkScheduleCommand(
   name: string,
   o: ScheduleInput,
 ): Promise<void> {
-  const schedule = parseSchedule(o, DEFAULTS);
-  if (typeof schedule === 'string') throw new UsageError(schedule);
+  const schedule = scheduleOrUsage(o);
   await withPool(async (pool) => {
     await transaction(pool, async (client) => {
       const check = await lockForSchedule(client, account, name);
-      if (!check)
-        throw new UsageError(
-          `no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`,
-        );
+      if (!check) throw await noCheck(client, account, name);
       const next = deadlineAfterScheduleChange(check, schedule);
       await updateSchedule(client, check.id, schedule, next, new Date());
     });
@@ -89,6 +105,7 @@ export async function checkScheduleCommand(
 
 export async function checkListCommand(o: { account?: string; json?: boolean }): Promise<void> {
   await withPool(async (pool, config) => {
+    if (o.account !== undefined) await accountIdOrUsage(pool, o.account);
     const checks = await listChecks(pool, o.account);
     if (checks.length === 0 && !o.json) process.stdout.write('No checks.\n');
     for (const c of checks) process.stdout.write(show(c, config, Boolean(o.json)));
@@ -98,7 +115,7 @@ export async function checkListCommand(o: { account?: string; json?: boolean }):
 export async function pingKeyCommand(account: string): Promise<void> {
   await withPool(async (pool, config) => {
     const key = await pingKeyOf(pool, account, randomBytes(16).toString('base64url'));
-    if (!key) throw new UsageError(`no account ${JSON.stringify(account)}`);
+    if (!key) throw await noAccount(pool, account);
     process.stdout.write(`${key}\n  slug URLs: ${baseUrl(config)}/ping/${key}/<slug>\n`);
   });
 }

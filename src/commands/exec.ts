@@ -5,12 +5,14 @@
 import { execDefaults } from '../config.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { retryDelayMs } from '../domain/backoff.js';
 import { SLUG, UUID } from '../domain/patterns.js';
 import { Tail } from '../domain/tail.js';
+import { UsageError } from './usage-error.js';
 
 export interface ExecOptions {
   url?: string;
@@ -40,8 +42,6 @@ const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 // UUID and SLUG as the ping routes accept them: a wrong one is a usage error here, before
 // the job runs, rather than a 400 after it.
 const PING_KEY = /^[A-Za-z0-9_-]+$/;
-
-class UsageError extends Error {}
 
 /** Where the pings go: the check's ping URL (no suffix) and its credentials, if any. */
 interface Target {
@@ -108,7 +108,7 @@ function targetOf(opts: ExecOptions): Target {
     }
   }
 
-  // fetch refuses URLs with credentials: send them as a header, and never print them.
+  // Credentials go in a header, never in the URL we print.
   let authorization: string | undefined;
   if (url.username || url.password) {
     const user = decodeURIComponent(url.username);
@@ -129,11 +129,64 @@ function pingUrlFor(target: Target, suffix: string, rid: string): URL {
 
 function reason(err: unknown): string {
   if (err instanceof Error && err.name === 'TimeoutError') return 'no answer in time';
-  // fetch wraps the socket error ("fetch failed"); its cause says what happened.
-  const cause = err instanceof Error ? (err.cause as NodeJS.ErrnoException | undefined) : undefined;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code) return code;
   return err instanceof Error ? err.message : String(err);
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One POST through node:http(s). Not fetch: its first call loads undici, some 60-90 ms of
+ * CPU added to every run of every wrapped job. A fresh connection each time (no agent), so
+ * nothing keeps the process alive after the last ping.
+ */
+async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<Answer> {
+  const { request } =
+    url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(body?.length ?? 0) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
+    function fail(err: Error) {
+      clearTimeout(timer);
+      reject(err);
+    }
+    const timer = setTimeout(() => {
+      const err = new Error('no answer in time');
+      err.name = 'TimeoutError';
+      req.destroy(err);
+    }, timeoutMs);
+    req.on('error', fail);
+    req.end(body);
+  });
 }
 
 /**
@@ -153,14 +206,14 @@ async function ping(target: Target, suffix: string, rid: string, body?: Buffer) 
   for (;;) {
     tries++;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
+      const res = await post(
+        url,
         headers,
         body,
-        signal: AbortSignal.timeout(Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now())),
-      });
-      const text = await res.text();
-      if (res.ok) return res;
+        Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now()),
+      );
+      const text = res.text;
+      if (res.status >= 200 && res.status < 300) return res;
       if (res.status < 500) {
         const said = text.trim().split('\n')[0]?.slice(0, 200);
         process.stderr.write(
@@ -282,7 +335,8 @@ export async function execCommand(command: string[], opts: ExecOptions): Promise
   const [name, ...args] = command as [string, ...string[]];
   const rid = randomUUID();
   const started = await ping(target, 'start', rid);
-  const tail = new Tail(bodyLimit(started?.headers.get('ping-body-limit')));
+  const limit = started?.headers['ping-body-limit'];
+  const tail = new Tail(bodyLimit(Array.isArray(limit) ? limit[0] : limit));
   const status = await run(name, args, tail);
   await ping(target, String(status), rid, tail.bytes());
   process.exit(status);

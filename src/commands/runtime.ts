@@ -1,11 +1,14 @@
 // The composition root's shared part: config → logger → database → pool, and the way a
 // long-running command stops (signals, a deadline, exit codes).
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate, pending } from '../db/migrate.js';
-import { accountIdByName } from '../db/accounts.js';
+import { accountIdByName, accountNames } from '../db/accounts.js';
 import { createPool, type Pool, type Queryable } from '../db/pool.js';
 import { createLogger, type Logger } from '../log.js';
+import { hasEmbeddedCluster, runningDataDirs } from './data-dir.js';
+import { UsageError } from './usage-error.js';
 
 export interface Runtime {
   config: Config;
@@ -128,15 +131,25 @@ export class StopOnSignal {
 
 /**
  * For short commands (admin, summary): config, the database (found or started), a small
- * pool; everything is closed afterwards, whatever `fn` does.
+ * pool; everything is closed afterwards, whatever `fn` does. Commands that write pass
+ * `migrate: true` and bring a new database's schema up to date first; the others refuse a
+ * database without cronwatch's schema (and never create an embedded cluster: a run with
+ * another data directory than the service's made an empty 47 MB one, then failed on
+ * `relation "accounts" does not exist`).
  */
 export async function withPool<T>(
   fn: (pool: Pool, config: Config, describe: string) => Promise<T>,
+  opts: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = configOrExit();
+  if (!opts.migrate && !config.databaseUrl && !hasEmbeddedCluster(config.dataDir))
+    throw new UsageError(
+      `no cronwatch database in ${config.dataDir}: nothing was ever started there. ${whereIsTheService(config.dataDir)}`,
+    );
   const database = await openDatabase(config);
   const pool = createPool(database.url, 2, () => undefined);
   try {
+    await schemaReady(database, Boolean(opts.migrate));
     return await fn(pool, config, database.describe);
   } finally {
     await pool.end();
@@ -144,12 +157,77 @@ export async function withPool<T>(
   }
 }
 
-/** A mistake in how a command was called: exit code 2 and the message, nothing done. */
-export class UsageError extends Error {}
+async function schemaReady(database: Database, write: boolean): Promise<void> {
+  const missing = await pending(database.url).catch((err: unknown) => {
+    throw new Error(
+      `cannot read from the database (${database.describe}): ${(err as Error).message}`,
+      { cause: err },
+    );
+  });
+  if (missing.length === 0) return;
+  if (write) {
+    await migrate(database.url);
+    return;
+  }
+  // The first migration missing: the schema was never created (not merely behind).
+  if (missing[0]!.startsWith('0001_'))
+    throw new UsageError(
+      `no cronwatch database in ${database.describe}: run \`cronwatch migrate\` (or \`cronwatch start\`) first, ` +
+        `or point CRONWATCH_DATA_DIR / DATABASE_URL at the service's database`,
+    );
+  throw new UsageError(
+    `database schema is behind (${missing.join(', ')} not applied): run \`cronwatch migrate\` first`,
+  );
+}
+
+/** Which data directory the service uses, when an embedded server runs here. */
+function whereIsTheService(dataDir: string): string {
+  const others = runningDataDirs().filter((d) => d !== dataDir);
+  const first = others[0];
+  if (first)
+    return (
+      `A cronwatch database runs in ${others.join(' and ')}: set CRONWATCH_DATA_DIR=${first}` +
+      // The default data directory is .cronwatch in the working directory of the service.
+      (path.basename(first) === '.cronwatch'
+        ? ` (or run the command from ${path.dirname(first)}).`
+        : '.')
+    );
+  return (
+    'Set CRONWATCH_DATA_DIR to the data directory of the service (default: .cronwatch in the ' +
+    'directory it was started from) or DATABASE_URL to its database; commands that create ' +
+    'something (account create, check add) create the database.'
+  );
+}
+
+export { UsageError };
 
 /** The id of the named account; a UsageError (exit 2) when there is none. */
 export async function accountIdOrUsage(db: Queryable, account: string): Promise<number> {
   const id = await accountIdByName(db, account);
-  if (id === undefined) throw new UsageError(`no account ${JSON.stringify(account)}`);
+  if (id === undefined) throw await noAccount(db, account);
   return id;
+}
+
+/** How many account names an error message lists; beyond, it points to `account list`. */
+const NAMES_SHOWN = 10;
+
+/**
+ * "no account X", with the names that exist when they are few: a typo is seen at once
+ * (a typo used to create a second account silently).
+ */
+export async function noAccount(db: Queryable, account: string): Promise<UsageError> {
+  const names = await accountNames(db, NAMES_SHOWN + 1);
+  const known =
+    names.length === 0
+      ? 'there are no accounts yet'
+      : names.length <= NAMES_SHOWN
+        ? `the accounts are ${names.map((n) => JSON.stringify(n)).join(', ')}`
+        : '`cronwatch account list` shows the accounts';
+  return new UsageError(`no account ${JSON.stringify(account)} (${known})`);
+}
+
+/** "no check N in account A", or "no account A" (with the names) when that is what is wrong. */
+export async function noCheck(db: Queryable, account: string, name: string): Promise<UsageError> {
+  if ((await accountIdByName(db, account)) === undefined) return noAccount(db, account);
+  return new UsageError(`no check ${JSON.stringify(name)} in account ${JSON.stringify(account)}`);
 }

@@ -1,10 +1,9 @@
 import { sendSummary } from '../back/summary.js';
-import { openDatabase } from '../db/connect.js';
-import { createPool } from '../db/pool.js';
+import type { Config } from '../config.js';
 import { missedJobs } from '../db/summary.js';
 import { gocronSummary, summaryJson, summaryTable } from '../domain/summary.js';
 import { createTransports } from '../notify/transports.js';
-import { configOrExit } from './runtime.js';
+import { accountIdOrUsage, UsageError, withPool } from './runtime.js';
 
 export interface SummaryOptions {
   account?: string;
@@ -24,20 +23,10 @@ const FORMATS = ['table', 'json', 'gocron'];
 export async function summaryCommand(opts: SummaryOptions): Promise<void> {
   const format = opts.json ? 'json' : (opts.format ?? 'table');
   if (!FORMATS.includes(format))
-    throw new Error(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
-  const config = configOrExit();
-  const database = await openDatabase(config);
-  const pool = createPool(database.url, 2, () => undefined);
-  try {
-    let jobs;
-    try {
-      jobs = await missedJobs(pool, opts.account);
-    } catch (err) {
-      throw new Error(
-        `cannot read from the database (${database.describe}): ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
+  await withPool(async (pool, config) => {
+    if (opts.account !== undefined) await accountIdOrUsage(pool, opts.account);
+    const jobs = await missedJobs(pool, opts.account);
     const now = new Date();
     const text =
       format === 'json'
@@ -48,14 +37,30 @@ export async function summaryCommand(opts: SummaryOptions): Promise<void> {
     process.stdout.write(text);
     if (opts.send || opts.verbose) {
       const body = format === 'table' ? summaryTable(jobs, now, false) : text;
-      const transports = createTransports(config);
       const subject = `cronwatch summary: ${jobs.length} missed job${jobs.length === 1 ? '' : 's'}`;
-      const sentTo = await sendSummary(config, transports, { subject, body });
-      process.stderr.write(`summary sent to ${sentTo.join(' and ')}\n`);
-      for (const t of Object.values(transports)) t.close?.();
+      await send(config, { subject, body });
     }
+  });
+}
+
+/**
+ * Posts the summary to the global channels. None configured is a warning, not a failure:
+ * gocron's crontab line (`--summary --verbose`) would otherwise mail an error every week on
+ * a host that only wants the table. A configured channel that fails is exit 1.
+ */
+async function send(config: Config, text: { subject: string; body: string }): Promise<void> {
+  if (!config.slack && config.summary.emails.length === 0) {
+    process.stderr.write(
+      'cronwatch: warning: the summary was not sent: no channel is configured ' +
+        '(set SLACK_WEBHOOK_URL and/or SUMMARY_EMAIL)\n',
+    );
+    return;
+  }
+  const transports = createTransports(config);
+  try {
+    const sentTo = await sendSummary(config, transports, text);
+    process.stderr.write(`summary sent to ${sentTo.join(' and ')}\n`);
   } finally {
-    await pool.end();
-    await database.stop();
+    for (const t of Object.values(transports)) t.close?.();
   }
 }

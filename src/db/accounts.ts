@@ -49,3 +49,51 @@ export async function accountIdByName(db: Queryable, name: string): Promise<numb
   ]);
   return rows[0]?.id;
 }
+
+/** Up to `limit` account names, in order: enough to name them in an error message. */
+export async function accountNames(db: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT name FROM accounts ORDER BY name LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.name);
+}
+
+export interface AccountSummary {
+  name: string;
+  createdAt: Date;
+  checks: number;
+  channels: number;
+  apiKeys: number;
+}
+
+/** Every account with how much it holds (`cronwatch account list`). */
+export async function listAccounts(db: Queryable): Promise<AccountSummary[]> {
+  const { rows } = await db.query<AccountSummary>(
+    `SELECT a.name, a.created_at AS "createdAt",
+            (SELECT count(*)::int FROM checks c WHERE c.account_id = a.id) AS checks,
+            (SELECT count(*)::int FROM channels ch WHERE ch.account_id = a.id) AS channels,
+            (SELECT count(*)::int FROM api_keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL)
+              AS "apiKeys"
+       FROM accounts a ORDER BY a.name`,
+  );
+  return rows;
+}
+
+/** Locks the account row; its id and number of checks, or undefined when there is none. */
+export async function lockAccount(
+  db: Queryable,
+  name: string,
+): Promise<{ id: number; checks: number } | undefined> {
+  const { rows } = await db.query<{ id: number; checks: number }>(
+    `SELECT a.id, (SELECT count(*)::int FROM checks c WHERE c.account_id = a.id) AS checks
+       FROM accounts a WHERE a.name = $1 FOR UPDATE`,
+    [name],
+  );
+  return rows[0];
+}
+
+/** Deletes the account and, by the schema's cascades, everything it holds. */
+export async function deleteAccount(db: Queryable, id: number): Promise<void> {
+  await db.query(`DELETE FROM accounts WHERE id = $1`, [id]);
+}

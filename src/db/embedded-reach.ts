@@ -84,11 +84,17 @@ export async function clusterBase(
   const dir = path.resolve(dataDir);
   if (!owner || existsSync(path.join(dir, 'pg', 'PG_VERSION'))) return dir;
   if (canReach(owner, path.dirname(dir))) return dir;
-  // Named for people (the default `.cronwatch` without its dot) and made unique by the path.
-  const name = path.basename(dir).replace(/^\.+/, '') || 'data';
-  const base = path.join(root, 'clusters', `${name}-${shortHash(dir)}`);
+  const base = sharedClusterBase(dir, root);
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(root, 0o755);
   await chmod(path.dirname(base), 0o755);
   return base;
+}
+
+/** Where root keeps the cluster of `dataDir` when the postgres user cannot enter it. */
+export function sharedClusterBase(dataDir: string, root = SHARED_ROOT): string {
+  const dir = path.resolve(dataDir);
+  // Named for people (the default `.cronwatch` without its dot) and made unique by the path.
+  const name = path.basename(dir).replace(/^\.+/, '') || 'data';
+  return path.join(root, 'clusters', `${name}-${shortHash(dir)}`);
 }

@@ -1,7 +1,8 @@
 // Validation of a check's schedule and names as operators give them (CLI now, API later).
-import { cronError } from './cron.js';
+import type { GracePolicy } from './schedule.js';
+import { cronError, cronInterval } from './cron.js';
 import { scheduleDeadline, type Status } from './ping.js';
-import { MAX_PERIOD_SECONDS } from './schedule.js';
+import { MAX_PERIOD_SECONDS, graceFor } from './schedule.js';
 import { SLUG } from './patterns.js';
 import { nameError, parseEmails } from './text.js';
 
@@ -27,24 +28,33 @@ function seconds(field: string, raw: string, min: number): number | string {
   return Number(raw);
 }
 
-/** A schedule from operator input, or a message saying what is wrong. */
+/**
+ * A schedule from operator input, or a message saying what is wrong. Without a grace, the
+ * grace is the gocron check-in's (graceFor, COMPAT 10: a share of the period, clamped) of
+ * the period, or of the shortest gap between a cron schedule's runs: one rule for every
+ * check (the CLI gave 3,600 s to a 60 s period that a gocron check-in gave 60 s).
+ */
 export function parseSchedule(
   i: ScheduleInput,
-  defaults: { period: number; grace: number },
+  defaults: { period: number; grace: GracePolicy },
+  now: Date,
 ): ScheduleSpec | string {
   if (i.period !== undefined && i.cron !== undefined)
     return 'give either a period or a cron schedule, not both';
-  const grace = i.grace === undefined ? defaults.grace : seconds('grace', i.grace, 60);
-  if (typeof grace === 'string') return grace;
+  const given = i.grace === undefined ? undefined : seconds('grace', i.grace, 60);
+  if (typeof given === 'string') return given;
   if (i.cron !== undefined) {
     const tz = i.tz ?? 'UTC';
     const error = cronError(i.cron, tz);
     if (error) return error;
-    return { kind: 'cron', period: null, cron: i.cron.trim().split(/\s+/).join(' '), tz, grace };
+    const cron = i.cron.trim().split(/\s+/).join(' ');
+    const gap = cronInterval({ expression: cron, timezone: tz }, now);
+    return { kind: 'cron', period: null, cron, tz, grace: given ?? graceFor(gap, defaults.grace) };
   }
   if (i.tz !== undefined) return 'tz applies to cron schedules only';
   const period = i.period === undefined ? defaults.period : seconds('period', i.period, 60);
   if (typeof period === 'string') return period;
+  const grace = given ?? graceFor(period, defaults.grace);
   return { kind: 'simple', period, cron: null, tz: 'UTC', grace };
 }
 

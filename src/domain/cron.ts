@@ -8,10 +8,25 @@ export interface CronSchedule {
   timezone: string;
 }
 
+/**
+ * The `@` forms of crontab(5) and healthchecks, which croner reads (as "0 0 * * *" and so
+ * on). `@reboot` is not a schedule: it stays refused.
+ */
+export const CRON_NICKNAMES = [
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+];
+
 /** undefined when valid, else a message for a 400 answer. */
 export function cronError(expression: string, timezone: string): string | undefined {
-  if (expression.trim().split(/\s+/).length !== 5) {
-    return `schedule must be a cron expression of 5 fields (minute hour day month weekday), got ${JSON.stringify(expression)}`;
+  const nickname = CRON_NICKNAMES.includes(expression.trim().toLowerCase());
+  if (!nickname && expression.trim().split(/\s+/).length !== 5) {
+    return `schedule must be a cron expression of 5 fields (minute hour day month weekday) or one of ${CRON_NICKNAMES.join(', ')}, got ${JSON.stringify(expression)}`;
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
@@ -49,4 +64,16 @@ export function cronDeadline(s: CronSchedule, now: Date, graceSeconds: number): 
       expected = following;
   }
   return new Date(expected.getTime() + graceSeconds * 1000);
+}
+
+/**
+ * The shortest gap, in seconds, between the next runs of a schedule (at most 10 of them):
+ * the "period" a cron check's default grace is a share of.
+ */
+export function cronInterval(s: CronSchedule, now: Date): number {
+  const runs = runsAfter(s, now, 10);
+  let shortest = Infinity;
+  for (let i = 1; i < runs.length; i++)
+    shortest = Math.min(shortest, (runs[i]!.getTime() - runs[i - 1]!.getTime()) / 1000);
+  return Number.isFinite(shortest) ? Math.round(shortest) : 0;
 }

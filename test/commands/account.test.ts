@@ -8,14 +8,12 @@ import { ensureAccount } from '../../src/db/accounts.js';
 import { createApp } from '../../src/front/app.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const db = await testDatabase();
 const app = createApp(frontDeps(db.pool));
 
-function cli(args: string[]) {
-  return runCli(args, { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
-}
+const cli = cliOn(db.url);
 
 /** Every row of every table of the database, as text. */
 async function everything(): Promise<string> {
@@ -187,4 +185,71 @@ test('key create, list and revoke on an account created by a gocron check-in', a
     assert.match(r.stderr, message);
   }
   await request(app).get('/api/v3/checks/').set('X-Api-Key', rwKey).expect(200);
+});
+
+test('account list shows every account with its numbers of checks, channels and keys', async () => {
+  const text = await cli(['account', 'list']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /^acme {2}\d+ check\(s\), 0 channel\(s\), 2 API key\(s\) {2}created \d{4}-/m,
+  );
+  const json = await cli(['account', 'list', '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const rows = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const { rows: names } = await db.pool.query(`SELECT name FROM accounts ORDER BY name`);
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    names.map((r) => r.name),
+  );
+  assert.deepEqual(Object.keys(rows[0]).sort(), [
+    'api_keys',
+    'channels',
+    'checks',
+    'created_at',
+    'name',
+  ]);
+});
+
+test('account rm refuses an account with checks unless --force; an unknown one is exit 2', async () => {
+  await db.pool.query(`INSERT INTO accounts (name) VALUES ('doomed'), ('empty')`);
+  const { rows: job } = await db.pool.query(
+    `INSERT INTO checks (account_id, name, period, grace) SELECT id, 'job', 60, 60 FROM accounts WHERE name = 'doomed' RETURNING id`,
+  );
+  const exists = async (name: string) =>
+    (await db.pool.query(`SELECT 1 FROM accounts WHERE name = $1`, [name])).rowCount === 1;
+
+  const refused = await cli(['account', 'rm', 'doomed']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /has 1 check\(s\).*--force/);
+  assert.ok(await exists('doomed'));
+
+  const forced = await cli(['account', 'rm', 'doomed', '--force', '--json']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.deepEqual(JSON.parse(forced.stdout), { account: 'doomed', deleted: true, checks: 1 });
+  assert.ok(!(await exists('doomed')));
+  const left = await db.pool.query(`SELECT count(*)::int AS n FROM checks WHERE id = $1`, [
+    job[0].id,
+  ]);
+  assert.equal(left.rows[0].n, 0);
+
+  const empty = await cli(['account', 'rm', 'empty']);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout, 'account empty deleted, with 0 check(s)\n');
+
+  const unknown = await cli(['account', 'rm', 'nobody']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no account "nobody" \(the accounts are "acme"/);
+});
+
+test('an unknown account lists at most 10 names, then points to account list', async () => {
+  await db.pool.query(
+    `INSERT INTO accounts (name) SELECT 'many-' || i FROM generate_series(1, 12) AS i`,
+  );
+  const r = await cli(['key', 'list', 'nobody']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no account "nobody" \(`cronwatch account list` shows the accounts\)/);
 });

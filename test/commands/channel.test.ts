@@ -1,23 +1,22 @@
 // `cronwatch channel add|list|rm|test|link|unlink`: the API's channel rules from the command
 // line, run as the real CLI against the test database and real receivers.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 import { startHttpReceiver, startSmtp } from '../helpers/receivers.js';
 
 const db = await testDatabase();
 const smtp = await startSmtp();
 const hook = await startHttpReceiver();
 
-function cli(args: string[]) {
-  return runCli(args, {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
-    SMTP_URL: smtp.url,
-    DISPATCH_TIMEOUT_SECONDS: '2',
-  });
-}
+const cli = cliOn(db.url, {
+  SMTP_URL: smtp.url,
+  DISPATCH_TIMEOUT_SECONDS: '2',
+});
 
 await db.pool.query(`INSERT INTO accounts (name) VALUES ('acme'), ('other')`);
 
@@ -190,4 +189,43 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
     assert.match(r.stderr, message, args.join(' '));
   }
   assert.equal(JSON.stringify([await channels('acme'), await channels('other')]), before);
+});
+
+test("channel test says which SMTP settings it used, and reads the service's with --settings", async () => {
+  // No SMTP_URL in this CLI's environment, as in an admin's shell beside a systemd service.
+  const bare = cliOn(db.url);
+  const add = await cli([
+    'channel',
+    'add',
+    'acme',
+    'email',
+    '--to',
+    'ops@acme.io',
+    '--name',
+    'env-mail',
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+
+  const unset = await bare(['channel', 'test', 'acme', 'env-mail']);
+  assert.equal(unset.code, 1);
+  assert.match(unset.stderr, /SMTP_URL is not set for this command/);
+  assert.match(unset.stderr, /cronwatch --settings <file> channel test/);
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-env-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'cronwatch.env');
+  await writeFile(file, `# the service's settings\nSMTP_URL=${smtp.url}\n`);
+  const mails = smtp.mails.length;
+  const withFile = await bare(['--settings', file, 'channel', 'test', 'acme', 'env-mail']);
+  assert.equal(withFile.code, 0, withFile.stderr);
+  assert.equal(smtp.mails.length, mails + 1);
+  assert.ok(withFile.stdout.includes(`from ${file})`), withFile.stdout);
+
+  const fromEnv = await cli(['channel', 'test', 'acme', 'env-mail']);
+  assert.equal(fromEnv.code, 0, fromEnv.stderr);
+  assert.match(fromEnv.stdout, /\(SMTP_URL smtp:\/\/\S+ from the environment\)/);
+
+  const missing = await bare(['--settings', path.join(dir, 'nope.env'), 'channel', 'list', 'acme']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read --settings/);
 });

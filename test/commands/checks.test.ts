@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../../src/front/app.js';
+import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const db = await testDatabase();
 
-function cli(args: string[]) {
-  return runCli(args, {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
-    PUBLIC_URL: 'https://cron.example.com',
-  });
-}
+const cli = cliOn(db.url, { PUBLIC_URL: 'https://cron.example.com' });
 
 test('check add creates a cron check in a time zone and prints its ping URL', async () => {
   const r = await cli([
@@ -28,6 +25,7 @@ test('check add creates a cron check in a time zone and prints its ping URL', as
     '--slug',
     'report',
     '--json',
+    '--create-account',
   ]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
@@ -182,4 +180,92 @@ test('check pause/resume/rm --json print the outcome as JSON', async () => {
     outcome: 'resumed',
   });
   assert.deepEqual(await out('rm'), { account: 'acme', name: 'json-toggled', outcome: 'deleted' });
+});
+
+test('check add with an unknown account is exit 2 naming the accounts; --create-account makes it', async () => {
+  const accounts = async () =>
+    (await db.pool.query(`SELECT name FROM accounts ORDER BY name`)).rows.map((r) => r.name);
+  const typo = await cli(['check', 'add', 'acmee', 'backup']);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(typo.stderr, /no account "acmee" \(the accounts are "acme"\)/);
+  assert.deepEqual(await accounts(), ['acme']);
+
+  const list = await cli(['check', 'list', '--account', 'acmee']);
+  assert.equal(list.code, 2);
+  assert.match(list.stderr, /no account "acmee"/);
+  const schedule = await cli(['check', 'schedule', 'acmee', 'backup', '--period', '600']);
+  assert.equal(schedule.code, 2);
+  assert.match(schedule.stderr, /no account "acmee"/);
+
+  const made = await cli(['check', 'add', 'beta', 'backup', '--create-account']);
+  assert.equal(made.code, 0, made.stderr);
+  assert.deepEqual(await accounts(), ['acme', 'beta']);
+});
+
+test('without --grace, a check gets the gocron check-in grace: 10 % of its period, 60 s to 1 h', async () => {
+  const app = createApp(frontDeps(db.pool));
+  for (const [period, grace] of [
+    [60, 60],
+    [7200, 720],
+    [86_400, 3600],
+  ] as const) {
+    const r = await cli([
+      'check',
+      'add',
+      'acme',
+      `every-${period}`,
+      '--period',
+      String(period),
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).grace, grace, `period ${period}`);
+    // The same frequency through a gocron check-in gets the same grace: one rule.
+    const checkin = await request(app).get(
+      `/?cronname=gocron-${period}&account=acme&email=ops@acme.io&frequency=${period}`,
+    );
+    assert.equal(checkin.status, 201);
+    const { rows } = await db.pool.query(`SELECT grace FROM checks WHERE name = $1`, [
+      `gocron-${period}`,
+    ]);
+    assert.equal(rows[0].grace, grace, `gocron frequency ${period}`);
+  }
+  // A cron schedule: a share of the gap between its runs.
+  const fiveMin = await cli([
+    'check',
+    'add',
+    'acme',
+    'five-min',
+    '--cron',
+    '*/5 * * * *',
+    '--json',
+  ]);
+  assert.equal(JSON.parse(fiveMin.stdout).grace, 60, fiveMin.stderr);
+  const sixHours = await cli(['check', 'add', 'acme', 'six-h', '--cron', '0 */6 * * *', '--json']);
+  assert.equal(JSON.parse(sixHours.stdout).grace, 2160, sixHours.stderr);
+  // GRACE_PERCENT is the service's setting, read here too.
+  const tuned = await cli(['check', 'add', 'acme', 'tuned', '--period', '7200', '--json'], {
+    GRACE_PERCENT: '20',
+  });
+  assert.equal(JSON.parse(tuned.stdout).grace, 1440, tuned.stderr);
+});
+
+test("check add accepts cron's @ forms (@daily, @hourly, …) and refuses @reboot", async () => {
+  for (const [form, grace] of [
+    ['@hourly', 360],
+    ['@daily', 3600],
+    ['@midnight', 3600],
+    ['@weekly', 3600],
+    ['@monthly', 3600],
+    ['@yearly', 3600],
+    ['@annually', 3600],
+  ] as const) {
+    const r = await cli(['check', 'add', 'acme', `at-${form.slice(1)}`, '--cron', form, '--json']);
+    assert.equal(r.code, 0, `${form}: ${r.stderr}`);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.kind, out.cron, out.grace], ['cron', form, grace]);
+  }
+  const reboot = await cli(['check', 'add', 'acme', 'at-reboot', '--cron', '@reboot']);
+  assert.equal(reboot.code, 2);
+  assert.match(reboot.stderr, /5 fields.*or one of @yearly/);
 });

@@ -3,14 +3,12 @@ import { test } from 'node:test';
 import { sweepOnce } from '../../src/back/sweep.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const target = await testDatabase();
 const source = await testDatabase({ migrated: false });
 
-function cli(args: string[]) {
-  return runCli(args, { DATABASE_URL: target.url, LOG_LEVEL: 'warn' });
-}
+const cli = cliOn(target.url);
 
 const now = Math.floor(Date.now() / 1000);
 // gocron's own DDL, from its README (COMPAT 17).
@@ -31,8 +29,12 @@ await source.pool.query(
 test('import-gocron copies jobs with their last check-in and alert state', async () => {
   const r = await cli(['import-gocron', source.url]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'imported 6 gocron jobs: 5 created, 0 updated, 0 unchanged, 1 skipped\n');
+  assert.equal(
+    r.stdout,
+    'imported 6 gocron jobs: 5 created, 0 updated, 0 unchanged, 1 skipped; 1 invalid email dropped\n',
+  );
   assert.match(r.stderr, /skipped beta\/zero: frequency 0 is not 1-31536000 seconds/);
+  assert.match(r.stderr, /beta\/v6: email "not an email" is not valid: the job has no email/);
 
   const { rows } = await target.pool.query(
     `SELECT a.name AS account, c.name, c.status, c.period, c.grace, c.email, c.site, c.last_address,
@@ -127,7 +129,10 @@ test('import-gocron is idempotent and never rolls back newer cronwatch check-ins
   const before = await target.pool.query(`SELECT * FROM checks ORDER BY id`);
   const r = await cli(['import-gocron', source.url]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'imported 6 gocron jobs: 0 created, 0 updated, 5 unchanged, 1 skipped\n');
+  assert.equal(
+    r.stdout,
+    'imported 6 gocron jobs: 0 created, 0 updated, 5 unchanged, 1 skipped; 1 invalid email dropped\n',
+  );
   const after = await target.pool.query(`SELECT * FROM checks ORDER BY id`);
   assert.deepEqual(after.rows, before.rows);
   assert.equal((await target.pool.query(`SELECT count(*)::int AS n FROM flips`)).rows[0].n, 2);
@@ -137,7 +142,7 @@ test('import-gocron is idempotent and never rolls back newer cronwatch check-ins
   const again = await cli(['import-gocron', source.url]);
   assert.equal(
     again.stdout,
-    'imported 6 gocron jobs: 0 created, 1 updated, 4 unchanged, 1 skipped\n',
+    'imported 6 gocron jobs: 0 created, 1 updated, 4 unchanged, 1 skipped; 1 invalid email dropped\n',
   );
 });
 
@@ -149,4 +154,13 @@ test('import-gocron with an unreachable source exits non-zero, naming it without
     /cannot read the gocron table at postgres:\/\/gocron:\*\*\*@127\.0\.0\.1:9\/gocron/,
   );
   assert.doesNotMatch(r.stderr, /secret/);
+});
+
+test('import-gocron with an argument that is not a PostgreSQL URL is a usage error (exit 2)', async () => {
+  for (const arg of ['notaurl', 'http://db:5432/gocron', 'mysql://u:secret@db/gocron']) {
+    const r = await cli(['import-gocron', arg]);
+    assert.equal(r.code, 2, `${arg}: ${r.stderr}`);
+    assert.match(r.stderr, /is not a PostgreSQL URL: give gocron's database as postgres:\/\//);
+    assert.doesNotMatch(r.stderr, /ENOTFOUND|secret/);
+  }
 });

@@ -3,17 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 
 const db = await testDatabase();
 
-function cli(args: string[]) {
-  return runCli(args, {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
-    PUBLIC_URL: 'https://cron.example.com',
-  });
-}
+const cli = cliOn(db.url, { PUBLIC_URL: 'https://cron.example.com' });
 
 await db.pool.query(`INSERT INTO accounts (name) VALUES ('acme'), ('other')`);
 

@@ -3,16 +3,14 @@ import { test } from 'node:test';
 import { weeklyReportOnce } from '../../src/back/summary.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
-import { runCli } from '../helpers/process.js';
+import { cliOn } from '../helpers/cli.js';
 import { startHttpReceiver, startSmtp } from '../helpers/receivers.js';
 
 const db = await testDatabase();
 const slack = await startHttpReceiver();
 const smtp = await startSmtp();
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  return runCli(args, { DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env });
-}
+const cli = cliOn(db.url);
 
 // Two accounts, three checks down (one missed since 2 h, two since 30 min), one up.
 await db.pool.query(`
@@ -96,6 +94,24 @@ test('summary --send posts to Slack and SUMMARY_EMAIL; --verbose is the same', a
   const v = await cli(['summary', '--verbose'], env);
   assert.equal(v.code, 0, v.stderr);
   assert.equal(slack.requests.length, 2);
+});
+
+test("gocron's --summary --verbose with no Slack or summary email prints the table, warns, exits 0", async () => {
+  // gocron's crontab line would mail an error every week if this were a failure.
+  const r = await cli(['--summary', '--verbose']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /backup/);
+  assert.match(
+    r.stderr,
+    /warning: the summary was not sent: no channel is configured \(set SLACK_WEBHOOK_URL and\/or SUMMARY_EMAIL\)/,
+  );
+});
+
+test('summary --account with an account that does not exist says so (exit 2)', async () => {
+  const r = await cli(['summary', '--account', 'nosuch']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no account "nosuch" \(the accounts are "acme", "beta"\)/);
+  assert.equal(r.stdout, '');
 });
 
 test('summary exits non-zero with a message when the database cannot be reached', async () => {

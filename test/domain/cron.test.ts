@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cronDeadline, cronError } from '../../src/domain/cron.js';
+import { CRON_NICKNAMES, cronDeadline, cronError, cronInterval } from '../../src/domain/cron.js';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date | undefined) => d?.toISOString();
@@ -69,5 +69,19 @@ describe('cron validation', () => {
     assert.match(cronError('', 'UTC')!, /5 fields/);
     assert.match(cronError('0 0 * * *', 'Mars/Base')!, /not an IANA time zone/);
     assert.match(cronError('0 0 31 2 *', 'UTC')!, /never runs|not valid/);
+  });
+  // The CLI (check add --cron) and the API (schedule) share this validator.
+  test("crontab's @ forms pass, in any case; @reboot and unknown ones do not", () => {
+    for (const form of ['@daily', '@hourly', '@weekly', '@monthly', '@yearly'])
+      assert.ok(CRON_NICKNAMES.includes(form), form);
+    for (const form of [...CRON_NICKNAMES, '@DAILY'])
+      assert.equal(cronError(form, 'Europe/Berlin'), undefined, form);
+    assert.match(cronError('@reboot', 'UTC')!, /5 fields/);
+    assert.match(cronError('@fortnightly', 'UTC')!, /5 fields/);
+  });
+  test('cronInterval is the shortest gap between the next runs', () => {
+    const now = at('2026-06-05T12:00:00Z');
+    assert.equal(cronInterval({ expression: '30 9 * * 1-5', timezone: 'UTC' }, now), 86_400);
+    assert.equal(cronInterval({ expression: '@hourly', timezone: 'UTC' }, now), 3600);
   });
 });

