@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
-import { freePort, root, runCli, tempDataDir } from '../helpers/process.js';
+import { freePort, root, runCli, tempDataDir, waitUntilRefused } from '../helpers/process.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
 
 test('a bad PORT stops start with exit code 2 and a message naming it and what is allowed', async () => {
@@ -46,8 +46,10 @@ test('front refuses a database whose schema is not migrated and says to run migr
   assert.notEqual(res.code, 0);
   assert.equal(res.signal, null);
   assert.match(res.stderr, /cronwatch migrate/);
-  // It never listened.
-  assert.doesNotMatch(res.stdout, /"msg":"listening"/);
+  // It never served: the port is bound before the database is opened (a busy port must stop
+  // a start before anything runs), and given back when the schema is refused.
+  assert.doesNotMatch(res.stdout, /cronwatch is ready/);
+  await waitUntilRefused(port);
 });
 
 /** The node_modules packages and our own folders a CLI run loaded (module-log.mjs). */
