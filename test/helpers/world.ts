@@ -82,10 +82,9 @@ export async function seedAccount(pool: Pool, port: number): Promise<Seeded> {
   const rw = await newKey(pool, id, 'write');
   const ro = await newKey(pool, id, 'read');
   const pingKey = randomBytes(12).toString('base64url');
-  const badgeKey = randomBytes(12).toString('base64url');
   const { rows } = await pool.query(
-    `UPDATE accounts SET ping_key = $2, badge_key = $3 WHERE id = $1 RETURNING name`,
-    [id, pingKey, badgeKey],
+    `UPDATE accounts SET ping_key = $2 WHERE id = $1 RETURNING name`,
+    [id, pingKey],
   );
   const channel = await json<{ id: string }>(
     call(base, 'POST', '/api/v3/channels/', {
@@ -120,6 +119,12 @@ export async function seedAccount(pool: Pool, port: number): Promise<Seeded> {
     call(base, 'GET', `/api/v3/checks/${checks[0]}`, { key: ro }),
     200,
   );
+  // The badge key is made on first use, by the API's badge list.
+  const badges = await json<{ badges: Record<string, { svg: string }> }>(
+    call(base, 'GET', '/api/v3/badges/', { key: ro }),
+    200,
+  );
+  const badgeKey = /\/badge\/([A-Za-z0-9_-]{22})/.exec(badges.badges['*']!.svg)![1]!;
   const statusPage = `status-${n}-${randomBytes(3).toString('hex')}`;
   await pool.query(`INSERT INTO status_pages (account_id, slug, title) VALUES ($1, $2, $3)`, [
     id,
