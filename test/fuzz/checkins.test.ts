@@ -17,11 +17,12 @@ import {
   text,
 } from '../helpers/fuzz.js';
 import { serveFront, type RawRequest } from '../helpers/served.js';
-import { seedAccount } from '../helpers/world.js';
+import { restorer, seedAccount } from '../helpers/world.js';
 
 const db = await testDatabase();
 const { port } = await serveFront(db.pool, { API_RATE_LIMIT: '0' });
 const a = await seedAccount(db.pool, port);
+const restore = await restorer(db.pool, a.id);
 
 // Mostly values a check-in accepts, so most requests reach the database: the account, its
 // checks (made by the API: a check-in only pings them), new names, its ping key.
@@ -110,10 +111,10 @@ function assertReached(statuses: Map<number, number>): void {
 
 describe('fuzz: check-ins', () => {
   test('gocron check-ins, GET and POST JSON: never a 5xx, a partial row or a slow answer', async () => {
-    assertReached(await fuzz(db.pool, port, gocron));
+    assertReached(await fuzz(db.pool, port, gocron, restore));
   });
 
   test('/ping/… by uuid and by slug, every suffix, rid and create: the same', async () => {
-    assertReached(await fuzz(db.pool, port, ping));
+    assertReached(await fuzz(db.pool, port, ping, restore));
   });
 });

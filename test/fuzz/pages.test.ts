@@ -8,12 +8,13 @@ import fc from 'fast-check';
 import { testDatabase } from '../helpers/db.js';
 import { asQuery, body, fields, fuzz, headers, inUrl, method, text } from '../helpers/fuzz.js';
 import { serveFront, type RawRequest } from '../helpers/served.js';
-import { backSeen, seedAccount } from '../helpers/world.js';
+import { backSeen, restorer, seedAccount } from '../helpers/world.js';
 
 const db = await testDatabase();
 const { port } = await serveFront(db.pool, { API_RATE_LIMIT: '0', BACK_STALE_SECONDS: '86400' });
 const a = await seedAccount(db.pool, port);
 const b = await seedAccount(db.pool, port);
+const restore = await restorer(db.pool, a.id);
 await backSeen(db.pool);
 
 const segment = (good: string[]) =>
@@ -129,7 +130,7 @@ const service: fc.Arbitrary<RawRequest> = fc
 
 describe('fuzz: pages, badges, metrics, health', () => {
   test('sign-in, dashboard, status pages, static files: never a 5xx, a partial row or a slow answer', async () => {
-    const statuses = await fuzz(db.pool, port, pages);
+    const statuses = await fuzz(db.pool, port, pages, restore);
     assert.ok(
       [...statuses.keys()].some((c) => c === 200),
       JSON.stringify([...statuses]),
@@ -137,7 +138,7 @@ describe('fuzz: pages, badges, metrics, health', () => {
   });
 
   test('badges: the same', async () => {
-    const statuses = await fuzz(db.pool, port, badges);
+    const statuses = await fuzz(db.pool, port, badges, restore);
     assert.ok(
       [...statuses.keys()].some((c) => c === 200),
       JSON.stringify([...statuses]),
@@ -145,7 +146,7 @@ describe('fuzz: pages, badges, metrics, health', () => {
   });
 
   test('/metrics, /metrics/<key>, /healthz, /healthcheck: the same', async () => {
-    const statuses = await fuzz(db.pool, port, service);
+    const statuses = await fuzz(db.pool, port, service, restore);
     assert.ok(
       [...statuses.keys()].some((c) => c === 200),
       JSON.stringify([...statuses]),

@@ -9,7 +9,7 @@ import type { Pool } from '../../src/db/pool.js';
 import { orphans, rowCounts } from './rows.js';
 import { encodeRequest, sendRaw, type RawRequest } from './served.js';
 
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const ANSWER_WITHIN_MS = 1000;
 /** An error message that names nothing: JSON, text or a page saying only "bad request". */
@@ -71,50 +71,76 @@ export function text(extra: string[] = []): fc.Arbitrary<string> {
 /** How a value gets into a URL: escaped, its raw UTF-8 bytes, or arbitrary percent-escapes. */
 export function inUrl(value: fc.Arbitrary<string>): fc.Arbitrary<Buffer> {
   const raw = (s: string) => Buffer.from(s.replace(/[\s#?&/]/g, (c) => encodeURIComponent(c)));
+  const escaped = (v: string) => Buffer.from(encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '')));
   return fc.oneof(
-    value.map((v) => Buffer.from(encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '')))),
-    value.map(raw),
+    { weight: 6, arbitrary: value.map(escaped) },
+    { weight: 2, arbitrary: value.map(raw) },
     fc
       .uint8Array({ maxLength: 12 })
       .map((b) => Buffer.from([...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join(''))),
   );
 }
 
-/** A query string of the given names (and a stray one), each 0-2 times. */
-export function query(names: string[], value: fc.Arbitrary<string> = text()): fc.Arbitrary<Buffer> {
-  const pair = fc
-    .tuple(fc.constantFrom(...names, 'x', ''), inUrl(value))
-    .map(([n, v]) => Buffer.concat([Buffer.from(`${n}=`), v]));
-  return fc
-    .array(pair, { maxLength: names.length + 1 })
-    .map((ps) =>
-      ps.length ? Buffer.concat([Buffer.from('?'), joinBuffers(ps, '&')]) : Buffer.alloc(0),
-    );
-}
-
 export function joinBuffers(parts: Buffer[], sep: string): Buffer {
   return Buffer.concat(parts.flatMap((p, i) => (i ? [Buffer.from(sep), p] : [p])));
 }
 
+/** Characters that break what stores, prints or parses text, put into an accepted value. */
+const POISON = [
+  '\0',
+  '\ud800',
+  '\udc00',
+  '\u0001',
+  '\u001b[31m',
+  '\u202e',
+  '\n',
+  '\r\n',
+  '\t',
+  '\ufeff',
+];
+
+/** A hostile value for a field: an accepted one with a poison character, or any text or JSON. */
+function hostile(good: unknown[]): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...good.map(String)), fc.constantFrom(...POISON))
+        .map(([g, p]) => g + p),
+    },
+    { weight: 2, arbitrary: text(good.map(String)) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  );
+}
+
 /**
- * Fields of a route: each one mostly a value the route accepts (so most requests get past
- * validation to the database), else a hostile value, a JSON value, or absent.
+ * Fields of a route: each present (with a value the route accepts) or absent, and in half
+ * the requests one of them, or a stray one, hostile. One bad field at a time gets past the
+ * others' validation: a request with five bad fields only ever tests the first check.
  */
 export function fields(spec: Record<string, unknown[]>): fc.Arbitrary<[string, unknown][]> {
-  const one = ([name, good]: [string, unknown[]]) =>
-    fc.oneof(
-      { weight: 10, arbitrary: fc.constantFrom(...good).map((v) => [[name, v]]) },
-      { weight: 1, arbitrary: text(good.map(String)).map((v) => [[name, v]]) },
-      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => [[name, v]]) },
-      { weight: 10, arbitrary: fc.constant([]) },
-    );
-  const stray = fc.oneof(
-    { weight: 4, arbitrary: fc.constant([]) },
-    fc.tuple(fc.constantFrom('x', '', '__proto__', 'api_key'), text()).map((p) => [p]),
+  const names = Object.keys(spec);
+  const valid = fc.tuple(
+    ...names.map((name) => fc.option(fc.constantFrom(...spec[name]!), { nil: undefined })),
   );
-  return fc
-    .tuple(...Object.entries(spec).map(one), stray)
-    .map((parts) => (parts as [string, unknown][][]).flat());
+  const poisoned = fc.option(
+    fc
+      .constantFrom(...names, 'x', '', '__proto__', 'api_key')
+      .chain((name) =>
+        hostile(Object.hasOwn(spec, name) ? spec[name]! : ['x']).map((v): [string, unknown] => [
+          name,
+          v,
+        ]),
+      ),
+    { freq: 2, nil: undefined },
+  );
+  return fc.tuple(valid, poisoned).map(([values, bad]) => {
+    const pairs = names.flatMap((n, i): [string, unknown][] =>
+      values[i] === undefined ? [] : [[n, values[i]]],
+    );
+    if (!bad) return pairs;
+    return [...pairs.filter(([n]) => n !== bad[0]), bad];
+  });
 }
 
 /** Fields as a query string: values escaped, or as their raw bytes, or as hostile escapes. */
@@ -155,7 +181,7 @@ const deepJson = fc
 /** Request bodies: mostly `good` (the route's own), else deep JSON, bytes, huge, broken. */
 export function body(good: fc.Arbitrary<Buffer | undefined>): fc.Arbitrary<Buffer | undefined> {
   return fc.oneof(
-    { weight: 8, arbitrary: good },
+    { weight: 20, arbitrary: good },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: deepJson.map((s) => Buffer.from(s)) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) },
@@ -208,13 +234,13 @@ export function headers(
     .array(header, { maxLength: 3 })
     .map((hs) => hs.map(([n, v]): [string, Buffer] => [n, Buffer.from(v.replace(/[\r\n]/g, ''))]));
   // Most requests with plain headers, so most reach the route rather than node's parser.
-  return fc.oneof({ weight: 2, arbitrary: fc.constant([] as [string, Buffer][]) }, list);
+  return fc.oneof({ weight: 6, arbitrary: fc.constant([] as [string, Buffer][]) }, list);
 }
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 export const method = (usual: string[]) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...usual) },
+    { weight: 12, arbitrary: fc.constantFrom(...usual) },
     fc.constantFrom(...METHODS, 'PROPFIND', 'TRACE'),
   );
 
@@ -248,15 +274,20 @@ export async function assertSafe(pool: Pool, port: number, r: RawRequest): Promi
   return answer.status;
 }
 
-/** Runs the property over `requests`, then checks the server still answers. */
+/**
+ * Runs the property over `requests` (after `reset` each time: put back what earlier runs
+ * deleted), then checks the server still answers.
+ */
 export async function fuzz(
   pool: Pool,
   port: number,
   requests: fc.Arbitrary<RawRequest>,
+  reset: () => Promise<void> = async () => undefined,
 ): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(requests, async (r) => {
+      await reset();
       const status = await assertSafe(pool, port, r);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }),

@@ -156,3 +156,36 @@ export async function backSeen(pool: Pool): Promise<void> {
     [process.pid],
   );
 }
+
+/**
+ * Puts back the account's channels, checks, their links and its status pages as they are
+ * now, whenever later requests deleted them: a fuzz run that deletes a seeded check would
+ * otherwise leave every later run aiming at nothing.
+ */
+export async function restorer(pool: Pool, accountId: number): Promise<() => Promise<void>> {
+  const tables = ['channels', 'checks', 'check_channels', 'status_pages'] as const;
+  const { rows } = await pool.query(
+    `SELECT (SELECT jsonb_agg(x) FROM channels x WHERE account_id = $1) AS channels,
+            (SELECT jsonb_agg(x) FROM checks x WHERE account_id = $1) AS checks,
+            (SELECT jsonb_agg(x) FROM check_channels x
+              WHERE check_id IN (SELECT id FROM checks WHERE account_id = $1)) AS check_channels,
+            (SELECT jsonb_agg(x) FROM status_pages x WHERE account_id = $1) AS status_pages`,
+    [accountId],
+  );
+  const saved = tables.map((t) => rows[0][t] ?? []);
+  // One statement, one round trip per run: the links' foreign keys are checked at its end,
+  // after the checks and channels they name are back.
+  const sql =
+    tables
+      .map(
+        (t, i) =>
+          `${i ? ', ' : 'WITH '}r_${t} AS (INSERT INTO ${t} OVERRIDING SYSTEM VALUE
+             SELECT * FROM jsonb_populate_recordset(NULL::${t}, $${i + 1}) ON CONFLICT DO NOTHING)`,
+      )
+      .join('\n') + ' SELECT 1';
+  return async () =>
+    void (await pool.query(
+      sql,
+      saved.map((s) => JSON.stringify(s)),
+    ));
+}
