@@ -39,4 +39,14 @@ describe('fuzz counterexamples', () => {
     assert.equal(res.status, 404);
     assert.deepEqual(JSON.parse(res.text), { error: 'not found' });
   });
+
+  // FUZZ_SEED=21 FUZZ_RUNS=2500, test/fuzz/pages.test.ts "badges", shrunk.
+  test('a badge of a tag holding NUL is a 404, not a 500 from PostgreSQL', async () => {
+    for (const key of [a.badgeKey, `${a.badgeKey}-2`]) {
+      const res = await get(`/badge/${key}/%00.svg`);
+      assert.equal(res.status, 404, res.text);
+      assert.deepEqual(JSON.parse(res.text), { error: 'not found' });
+    }
+    assert.equal((await get(`/badge/${a.badgeKey}/prod.svg`)).status, 200);
+  });
 });

@@ -143,13 +143,16 @@ export function fields(spec: Record<string, unknown[]>): fc.Arbitrary<[string, u
   });
 }
 
+/** A field's value as query text. String() throws on fc.jsonValue's prototype-less objects. */
+const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+
 /** Fields as a query string: values escaped, or as their raw bytes, or as hostile escapes. */
 export function asQuery(pairs: fc.Arbitrary<[string, unknown][]>): fc.Arbitrary<Buffer> {
   return pairs.chain((ps) =>
     fc
       .tuple(
         ...ps.map(([, v]) =>
-          fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, inUrl(fc.constant(String(v)))),
+          fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, inUrl(fc.constant(asText(v)))),
         ),
       )
       .map((raws) => {
@@ -157,7 +160,7 @@ export function asQuery(pairs: fc.Arbitrary<[string, unknown][]>): fc.Arbitrary<
         const parts = ps.map(([n, v], i) =>
           Buffer.concat([
             Buffer.from(`${encodeURIComponent(n)}=`),
-            raws[i] ?? Buffer.from(encodeURIComponent(String(v).replace(/[\ud800-\udfff]/g, ''))),
+            raws[i] ?? Buffer.from(encodeURIComponent(asText(v).replace(/[\ud800-\udfff]/g, ''))),
           ]),
         );
         return Buffer.concat([Buffer.from('?'), joinBuffers(parts, '&')]);
