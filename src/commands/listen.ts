@@ -42,6 +42,25 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
   );
 }
 
+/**
+ * How long a client may take to send its headers and its whole request, and how often node
+ * looks for connections past either limit. A slowloris client (headers a byte at a time,
+ * never finished) is cut with a 408 once headersTimeoutMs has passed, at the next check.
+ * Tests pass short ones; production uses the defaults.
+ */
+export interface ClientTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  checkIntervalMs: number;
+}
+
+export const CLIENT_TIMEOUTS: ClientTimeouts = {
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+  // node's default: a slow client is cut between 15 and 45 s after its first byte.
+  checkIntervalMs: 30_000,
+};
+
 export interface Listening {
   port: number;
   /** Stops accepting, lets in-flight requests finish (up to the timeout), then drops the rest. */
@@ -57,8 +76,9 @@ export async function listen(
   handler: http.RequestListener,
   config: Config,
   logger: Logger,
+  timeouts: ClientTimeouts = CLIENT_TIMEOUTS,
 ): Promise<Listening> {
-  const bound = await bind(config, logger);
+  const bound = await bind(config, logger, timeouts);
   bound.serve(handler);
   return bound;
 }
@@ -67,11 +87,16 @@ export async function listen(
  * Binds the port before anything else starts: a second `cronwatch start` on a busy port
  * used to start its back (and send alerts) before failing on EADDRINUSE.
  */
-export async function bind(config: Config, logger: Logger): Promise<Bound> {
+export async function bind(
+  config: Config,
+  logger: Logger,
+  timeouts: ClientTimeouts = CLIENT_TIMEOUTS,
+): Promise<Bound> {
   let handler: http.RequestListener | undefined;
   const server = http.createServer({
-    requestTimeout: 30_000,
-    headersTimeout: 15_000,
+    requestTimeout: timeouts.requestTimeoutMs,
+    headersTimeout: timeouts.headersTimeoutMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
     // Stated, not inherited from --max-http-header-size, so the 431 says the real limit.
     maxHeaderSize: MAX_HEADER_BYTES,
   });

@@ -60,6 +60,9 @@ function handler(deps: FrontDeps, all: boolean): RequestHandler {
       }
     }
     const tag = all ? '*' : file.name;
+    // No tag holds NUL (the API refuses control characters), and PostgreSQL text cannot:
+    // /badge/<key>/%00.svg was a 500 from the query (found by test/fuzz/pages.test.ts).
+    if (tag.includes('\u0000')) throw notFound();
     const checks = await badgeChecks(deps.pool, accountId, tag);
     // A tag no check has is not found (an empty badge would read "up" forever).
     if (!all && checks.length === 0) throw notFound();

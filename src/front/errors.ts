@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/errors.js';
 
@@ -9,6 +10,20 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What a client is told about a 4xx. Errors of express's own parts are not all meant for
+ * clients: those say what their status means. Every one used to say "bad request", also on a
+ * 404 (a missing static file), and `/api/v3/checks/%ff` answered 400 "bad request" without
+ * naming the malformed escape (found by test/fuzz/api.test.ts).
+ */
+export function clientMessage(err: unknown, status: number): string {
+  const e = err as { message?: unknown; expose?: unknown } | undefined;
+  if (err instanceof HttpError || e?.expose) return String(e?.message);
+  // The router's decoding of a path parameter: "Failed to decode param '%ff'".
+  if (err instanceof URIError) return `malformed percent-escape in the URL path: ${err.message}`;
+  return (STATUS_CODES[status] ?? 'bad request').toLowerCase();
 }
 
 export const notFound: RequestHandler = (req, res) => {
@@ -26,8 +41,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
         : 500;
   if (status >= 400 && status < 500) {
     // body-parser errors (malformed JSON, too large) carry `expose` and a safe message.
-    const message = err instanceof HttpError || err?.expose ? String(err.message) : 'bad request';
-    res.status(status).json({ error: message });
+    res.status(status).json({ error: clientMessage(err, status) });
     return;
   }
   if (res.headersSent) return void res.end();

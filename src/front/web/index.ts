@@ -4,7 +4,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import { fileURLToPath } from 'node:url';
 import { apiRateLimit } from '../api/rate-limit.js';
 import type { FrontDeps } from '../deps.js';
-import { HttpError } from '../errors.js';
+import { clientMessage, HttpError } from '../errors.js';
 import { checkAction, checkPage } from './check-page.js';
 import { dashboardJson, dashboardPage } from './dashboard.js';
 import { html } from './html.js';
@@ -29,7 +29,7 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
 const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
   const status = typeof err?.status === 'number' ? err.status : 500;
   if (status >= 500 || res.headersSent) return next(err);
-  const message = err instanceof HttpError || err?.expose ? String(err.message) : 'bad request';
+  const message = clientMessage(err, status);
   res.status(status).set('Cache-Control', 'no-store').type('html');
   res.send(
     layout(
