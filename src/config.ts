@@ -39,6 +39,8 @@ export interface Config {
   summary: SummaryConfig;
   pings: PingConfig;
   metrics: MetricsConfig;
+  /** Outbound calls (job actions) may reach loopback and private addresses. */
+  outboundAllowPrivate: boolean;
 }
 
 export interface MetricsConfig {
@@ -135,6 +137,8 @@ export const settings = {
     'when set, GET /metrics needs `Authorization: Bearer <token>` (16-200 printable characters); unset = open',
   BACK_METRICS_PORT:
     'when set, `cronwatch back` serves /metrics on this port (on HOST), 0-65535; unset = off',
+  OUTBOUND_ALLOW_PRIVATE:
+    '1 lets job calls reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -276,6 +280,7 @@ export function loadConfig(
       createLimit: integer(env, 'PING_CREATE_LIMIT', 1000, 0, 1_000_000),
     },
     metrics: metricsConfig(env),
+    outboundAllowPrivate: oneOf(env, 'OUTBOUND_ALLOW_PRIVATE', ['0', '1'], '0') === '1',
   };
   return Object.freeze(config);
 }
