@@ -50,6 +50,8 @@ CREATE TABLE ticks (
   due_at            timestamptz NOT NULL,
   lease_until       timestamptz,
   attempts          integer NOT NULL DEFAULT 0,
+  -- A "run now" tick: outside the chain (its claim inserts no next tick, nor catches up).
+  manual            boolean NOT NULL DEFAULT false,
   -- The same on every attempt of the tick, redrives included: receivers drop duplicates by it.
   run_id            uuid NOT NULL DEFAULT gen_random_uuid(),
   outcome           jsonb,

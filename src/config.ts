@@ -41,6 +41,8 @@ export interface Config {
   metrics: MetricsConfig;
   /** Outbound calls (job actions) may reach loopback and private addresses. */
   outboundAllowPrivate: boolean;
+  /** Job attempts in flight per back instance. */
+  jobsConcurrency: number;
 }
 
 export interface MetricsConfig {
@@ -139,6 +141,7 @@ export const settings = {
     'when set, `cronwatch back` serves /metrics on this port (on HOST), 0-65535; unset = off',
   OUTBOUND_ALLOW_PRIVATE:
     '1 lets job calls reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
+  JOBS_CONCURRENCY: 'job attempts in flight per back instance, 1-10000 (default 256)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -281,6 +284,7 @@ export function loadConfig(
     },
     metrics: metricsConfig(env),
     outboundAllowPrivate: oneOf(env, 'OUTBOUND_ALLOW_PRIVATE', ['0', '1'], '0') === '1',
+    jobsConcurrency: integer(env, 'JOBS_CONCURRENCY', 256, 1, 10_000),
   };
   return Object.freeze(config);
 }
