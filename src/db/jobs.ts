@@ -41,6 +41,16 @@ export const JOB_COLUMNS = `j.id, j.account_id AS "accountId", j.uuid, j.name, j
   j.starting_deadline AS "startingDeadline", j.secret, j.status, j.check_id AS "checkId",
   j.created_at AS "createdAt", j.updated_at AS "updatedAt"`;
 
+/** A job as the API shows it: with its next tick and the uuid of its check. */
+export interface JobView extends JobRow {
+  nextRun: Date | null;
+  checkUuid: string | null;
+}
+
+const JOB_VIEW = `${JOB_COLUMNS},
+  (SELECT min(t.scheduled_for) FROM ticks t WHERE t.job_id = j.id AND t.state = 'pending') AS "nextRun",
+  (SELECT c.uuid FROM checks c WHERE c.id = j.check_id) AS "checkUuid"`;
+
 type ScheduleColumns = Pick<
   JobRow,
   'scheduleKind' | 'cron' | 'tz' | 'everySeconds' | 'runAt' | 'startsAt' | 'endsAt'
@@ -133,10 +143,10 @@ export async function findJob(
   accountId: number,
   uuid: string,
   lock = false,
-): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
-    `SELECT ${JOB_COLUMNS} FROM jobs j
-      WHERE j.account_id = $1 AND j.uuid = $2 AND j.status <> 'deleted'${lock ? ' FOR UPDATE' : ''}`,
+): Promise<JobView | undefined> {
+  const { rows } = await db.query<JobView>(
+    `SELECT ${JOB_VIEW} FROM jobs j
+      WHERE j.account_id = $1 AND j.uuid = $2 AND j.status <> 'deleted'${lock ? ' FOR UPDATE OF j' : ''}`,
     [accountId, uuid],
   );
   return rows[0];
@@ -150,9 +160,13 @@ export interface JobListing {
   limit: number;
 }
 
-export async function listJobs(db: Queryable, accountId: number, q: JobListing): Promise<JobRow[]> {
-  const { rows } = await db.query<JobRow>(
-    `SELECT ${JOB_COLUMNS} FROM jobs j
+export async function listJobs(
+  db: Queryable,
+  accountId: number,
+  q: JobListing,
+): Promise<JobView[]> {
+  const { rows } = await db.query<JobView>(
+    `SELECT ${JOB_VIEW} FROM jobs j
       WHERE j.account_id = $1 AND j.status <> 'deleted'
         AND ($2::text IS NULL OR j.status = $2) AND ($3::text IS NULL OR $3 = ANY (j.tags))
         AND j.id > $4

@@ -179,3 +179,32 @@ export async function earliestTickDue(db: Queryable): Promise<Date | undefined> 
   );
   return rows[0]?.due;
 }
+
+export interface RunRow {
+  scheduledFor: Date;
+  state: TickState;
+  attempts: number;
+  runId: string;
+  manual: boolean;
+  outcome: Outcome | null;
+  firstStartedAt: Date | null;
+  finishedAt: Date | null;
+  dueAt: Date;
+}
+
+/** A job's ticks, newest first, scheduled before `before` when given. */
+export async function listRuns(
+  db: Queryable,
+  jobId: number,
+  limit: number,
+  before?: Date,
+): Promise<RunRow[]> {
+  const { rows } = await db.query<RunRow>(
+    `SELECT scheduled_for AS "scheduledFor", state, attempts, run_id AS "runId", manual, outcome,
+            first_started_at AS "firstStartedAt", finished_at AS "finishedAt", due_at AS "dueAt"
+       FROM ticks WHERE job_id = $1 AND ($2::timestamptz IS NULL OR scheduled_for < $2)
+      ORDER BY scheduled_for DESC LIMIT $3`,
+    [jobId, before ?? null, limit],
+  );
+  return rows;
+}
