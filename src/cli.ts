@@ -28,6 +28,7 @@ import {
 } from './commands/status-page.js';
 import { execCommand } from './commands/exec.js';
 import { importGocronCommand } from './commands/import-gocron.js';
+import { registerJobCommands } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runRoles } from './commands/roles.js';
 import { UsageError } from './commands/runtime.js';
@@ -190,6 +191,8 @@ key
   .argument('<account>')
   .argument('<prefix>')
   .action(keyRevokeCommand);
+
+registerJobCommands(program);
 
 const statusPage = program
   .command('status-page')

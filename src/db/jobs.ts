@@ -1,9 +1,11 @@
 // Queries on jobs (issue 12). A change that the back must see at once (a job created, a
 // schedule changed, a resume, a run now) NOTIFYs JOBS_CHANNEL in its transaction.
 import type { CatchUp } from '../domain/job-catchup.js';
-import type { Overlap } from '../domain/job-input.js';
+import type { JobValues, Overlap } from '../domain/job-input.js';
 import type { JobSchedule, JobWindow } from '../domain/job-schedule.js';
 import type { Queryable } from './pool.js';
+
+export type { JobValues };
 
 export const JOBS_CHANNEL = 'cronwatch_jobs';
 
@@ -73,22 +75,6 @@ export function scheduleColumns(
   if (s.kind === 'cron') return ['cron', s.cron, s.tz, null, null];
   if (s.kind === 'every') return ['every', null, 'UTC', s.seconds, null];
   return ['once', null, 'UTC', null, s.at];
-}
-
-export interface JobValues {
-  name: string;
-  tags: string[];
-  schedule: JobSchedule;
-  start: Date | null;
-  end: Date | null;
-  kind: string;
-  settings: unknown;
-  timeoutMs: number;
-  maxAttempts: number;
-  overlap: Overlap;
-  catchUp: CatchUp;
-  startingDeadline: number | null;
-  secret: string | null;
 }
 
 function values(v: JobValues): unknown[] {
@@ -187,4 +173,23 @@ export async function setJobStatus(
 /** Wakes every back's trigger loop when this transaction commits. */
 export async function notifyJobs(db: Queryable): Promise<void> {
   await db.query(`SELECT pg_notify('${JOBS_CHANNEL}', '')`);
+}
+
+/** A job's values, as a change starts from them. */
+export function valuesOf(j: JobRow): JobValues {
+  return {
+    name: j.name,
+    tags: j.tags,
+    schedule: scheduleOf(j),
+    start: j.startsAt,
+    end: j.endsAt,
+    kind: j.kind,
+    settings: j.settings,
+    timeoutMs: j.timeoutMs,
+    maxAttempts: j.maxAttempts,
+    overlap: j.overlap,
+    catchUp: j.catchUp,
+    startingDeadline: j.startingDeadline,
+    secret: j.secret,
+  };
 }

@@ -28,6 +28,23 @@ export interface JobInput {
   settings: Record<string, unknown>;
 }
 
+/** A job's fields, complete, as they are stored. */
+export interface JobValues {
+  name: string;
+  tags: string[];
+  schedule: JobSchedule;
+  start: Date | null;
+  end: Date | null;
+  kind: string;
+  settings: unknown;
+  timeoutMs: number;
+  maxAttempts: number;
+  overlap: Overlap;
+  catchUp: CatchUp;
+  startingDeadline: number | null;
+  secret: string | null;
+}
+
 export const JOB_DEFAULTS = {
   kind: 'http',
   tz: 'UTC',

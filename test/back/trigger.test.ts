@@ -360,3 +360,25 @@ describe('run now and one-offs', { timeout: 30_000 }, () => {
     );
   });
 });
+
+describe('the check of a recurring job', () => {
+  test('no back runs the job: the check goes down at its first tick plus grace, as any job that stopped', async () => {
+    const { sweepOnce } = await import('../../src/back/sweep.js');
+    const job = await addJob(
+      db.pool,
+      account,
+      jobValues(`${receiver.url}/orphan`, { name: 'orphan' }),
+    );
+    await only(db.pool, job.id);
+    const { rows } = await db.pool.query(
+      `SELECT c.status, c.next_deadline, c.grace, t.scheduled_for FROM checks c, ticks t
+        WHERE c.id = $1 AND t.job_id = $2`,
+      [job.checkId, job.id],
+    );
+    const { next_deadline: deadline, grace, scheduled_for: first } = rows[0];
+    assert.equal(deadline.getTime(), first.getTime() + grace * 1000);
+    await sweepOnce(deps, new Date(deadline.getTime() + 1000));
+    const after = await db.pool.query('SELECT status FROM checks WHERE id = $1', [job.checkId]);
+    assert.equal(after.rows[0].status, 'down');
+  });
+});
