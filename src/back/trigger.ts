@@ -16,7 +16,7 @@ import {
 import { scheduleOf, windowOf, type JobRow } from '../db/jobs.js';
 import { recordUuidPings, type UuidPing } from '../db/ping-batch.js';
 import type { PingKind } from '../domain/ping.js';
-import { transaction, type Client } from '../db/pool.js';
+import { transaction } from '../db/pool.js';
 import {
   deferTicks,
   endUnrun,
@@ -39,7 +39,10 @@ export interface Claimed {
   runId: string;
   attempt: number;
   scheduledFor: Date;
-  job: Pick<JobRow, 'id' | 'uuid' | 'kind' | 'settings' | 'timeoutMs' | 'maxAttempts' | 'secret'>;
+  job: Pick<
+    JobRow,
+    'id' | 'uuid' | 'kind' | 'settings' | 'timeoutMs' | 'maxAttempts' | 'secret' | 'overlap'
+  >;
   checkUuid: string | null;
 }
 
@@ -169,7 +172,7 @@ export async function claimTicks(
 }
 
 /** Runs one claimed attempt; never throws for the action's failures. */
-async function attempt(deps: TriggerDeps, c: Claimed): Promise<Outcome> {
+export async function attempt(deps: TriggerDeps, c: Claimed): Promise<Outcome> {
   const action = actionOf(c.job.kind);
   if (!action)
     return { ok: false, refused: true, durationMs: 0, error: `unknown action kind ${c.job.kind}` };
@@ -191,59 +194,71 @@ async function attempt(deps: TriggerDeps, c: Claimed): Promise<Outcome> {
   }
 }
 
-async function finishPing(
-  deps: BackDeps,
-  client: Client,
-  c: Claimed,
-  state: FinalState,
-  o: Outcome,
-): Promise<void> {
-  if (!c.checkUuid) return;
+function finishPing(deps: BackDeps, c: Claimed, state: FinalState, o: Outcome): UuidPing {
   const summary = o.status !== undefined ? `status ${o.status}` : (o.error ?? state);
   const body = `${state}: ${summary}${o.body ? `\n${o.body}` : ''}`;
-  await recordUuidPings(client, [
-    ping(
-      deps,
-      c.checkUuid,
-      state === 'succeeded' ? 'success' : 'fail',
-      c.runId,
-      deps.clock(),
-      body,
-    ),
-  ]);
+  const kind = state === 'succeeded' ? 'success' : 'fail';
+  return ping(deps, c.checkUuid!, kind, c.runId, deps.clock(), body);
 }
 
-/** Runs the attempt and records its end; the state written, or undefined if the lease was lost. */
-export async function runClaimed(
-  deps: TriggerDeps,
-  c: Claimed,
-): Promise<FinalState | 'retry' | undefined> {
-  const outcome = await attempt(deps, c);
-  const policy = { maxAttempts: c.job.maxAttempts, baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS };
-  const next = afterAttempt(outcome, c.attempt, policy, deps.clock(), deps.random());
-  const state = 'final' in next ? next.final : 'retry';
-  const written = await transaction(deps.pool, async (client) => {
-    const row = await recordAttempt(
-      client,
-      'final' in next
-        ? { id: c.tickId, attempt: c.attempt, outcome, state: next.final }
-        : { id: c.tickId, attempt: c.attempt, outcome, state: 'pending', retryAt: next.retryAt },
-    );
-    if (!row) return false;
-    if ('final' in next) {
-      await finishPing(deps, client, c, next.final, outcome);
-      await releaseQueued(client, row.jobId);
+export interface Finished {
+  claimed: Claimed;
+  outcome: Outcome;
+}
+
+export type Recorded = FinalState | 'retry' | undefined;
+
+/**
+ * Records the end of finished attempts in one transaction (one commit for many ticks: a
+ * commit costs far more than the rows it writes). For each: its final state or its retry,
+ * its check's ping, and the release of ticks queued behind it. undefined for an attempt
+ * whose lease was lost (its result is dropped).
+ */
+export async function recordFinished(deps: BackDeps, batch: Finished[]): Promise<Recorded[]> {
+  const sorted = [...batch].sort((a, b) => a.claimed.tickId - b.claimed.tickId);
+  const results = new Map<Finished, Recorded>();
+  await transaction(deps.pool, async (client) => {
+    results.clear();
+    const pings: UuidPing[] = [];
+    for (const f of sorted) {
+      const c = f.claimed;
+      const policy = { maxAttempts: c.job.maxAttempts, baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS };
+      const next = afterAttempt(f.outcome, c.attempt, policy, deps.clock(), deps.random());
+      const row = await recordAttempt(
+        client,
+        'final' in next
+          ? { id: c.tickId, attempt: c.attempt, outcome: f.outcome, state: next.final }
+          : {
+              id: c.tickId,
+              attempt: c.attempt,
+              outcome: f.outcome,
+              state: 'pending',
+              retryAt: next.retryAt,
+            },
+      );
+      if (!row) {
+        deps.logger.warn(
+          { tick: c.tickId, runId: c.runId },
+          'tick attempt ended after its lease: result dropped',
+        );
+        results.set(f, undefined);
+        continue;
+      }
+      results.set(f, 'final' in next ? next.final : 'retry');
+      if (!('final' in next)) continue;
+      if (c.checkUuid) pings.push(finishPing(deps, c, next.final, f.outcome));
+      if (c.job.overlap === 'queue') await releaseQueued(client, row.jobId);
     }
-    return true;
+    if (pings.length) await recordUuidPings(client, pings);
   });
-  if (!written) {
-    deps.logger.warn(
-      { tick: c.tickId, runId: c.runId },
-      'tick attempt ended after its lease: result dropped',
-    );
-    return undefined;
-  }
-  return state;
+  return batch.map((f) => results.get(f));
+}
+
+/** Runs one claimed attempt and records its end on its own. */
+export async function runClaimed(deps: TriggerDeps, c: Claimed): Promise<Recorded> {
+  const outcome = await attempt(deps, c);
+  const [result] = await recordFinished(deps, [{ claimed: c, outcome }]);
+  return result;
 }
 
 /** One round: claim up to `limit` due ticks, run those to run, record them. */
