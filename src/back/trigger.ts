@@ -29,6 +29,7 @@ import {
   type NewTick,
 } from '../db/ticks.js';
 import type { BackDeps } from './deps.js';
+import type { JobMetrics } from './job-metrics.js';
 
 /** Beyond the action's own time limit, before another back may attempt the tick again. */
 export const LEASE_MARGIN_MS = 10_000;
@@ -48,6 +49,7 @@ export interface Claimed {
 
 export interface TriggerDeps extends BackDeps {
   actions: ActionContext;
+  jobMetrics?: JobMetrics;
 }
 
 /** One ping of a job's check, through the one check-in path (the ping batch). */
@@ -132,7 +134,7 @@ function plan(ticks: DueTick[], now: Date): Plan {
  * skipped or queued) and the attempts to run.
  */
 export async function claimTicks(
-  deps: BackDeps,
+  deps: BackDeps & { jobMetrics?: JobMetrics },
   limit: number,
 ): Promise<{ taken: number; attempts: Claimed[] }> {
   return transaction(deps.pool, async (client) => {
@@ -167,6 +169,12 @@ export async function claimTicks(
           ping(deps, u.tick.checkUuid, 'fail', u.tick.runId, now, JSON.stringify(u.outcome)),
         );
     if (pings.length) await recordUuidPings(client, pings);
+    const firsts = p.run.filter((t) => t.firstStartedAt === null && !t.manual);
+    deps.jobMetrics?.started(
+      claimed.length,
+      firsts.map((t) => now.getTime() - t.scheduledFor.getTime()),
+    );
+    deps.jobMetrics?.ended(p.unrun.map((u) => u.state));
     return { taken: ticks.length, attempts: claimed };
   });
 }
@@ -214,7 +222,10 @@ export type Recorded = FinalState | 'retry' | undefined;
  * its check's ping, and the release of ticks queued behind it. undefined for an attempt
  * whose lease was lost (its result is dropped).
  */
-export async function recordFinished(deps: BackDeps, batch: Finished[]): Promise<Recorded[]> {
+export async function recordFinished(
+  deps: BackDeps & { jobMetrics?: JobMetrics },
+  batch: Finished[],
+): Promise<Recorded[]> {
   const sorted = [...batch].sort((a, b) => a.claimed.tickId - b.claimed.tickId);
   const results = new Map<Finished, Recorded>();
   await transaction(deps.pool, async (client) => {
@@ -251,6 +262,10 @@ export async function recordFinished(deps: BackDeps, batch: Finished[]): Promise
     }
     if (pings.length) await recordUuidPings(client, pings);
   });
+  const ended = [...results.values()].filter(
+    (r): r is FinalState => r !== undefined && r !== 'retry',
+  );
+  deps.jobMetrics?.ended(ended);
   return batch.map((f) => results.get(f));
 }
 

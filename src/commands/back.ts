@@ -4,6 +4,7 @@ import { scheduleWeeklyReport } from '../back/summary.js';
 import { startDispatcher, startPeriodic, startSweeper } from '../back/loops.js';
 import { backMetrics } from '../back/metrics.js';
 import { pruneOnce } from '../back/prune.js';
+import { jobMetrics } from '../back/job-metrics.js';
 import { startTrigger } from '../back/trigger-loop.js';
 import { JOBS_CHANNEL } from '../db/jobs.js';
 import { outboundClient } from '../outbound/client.js';
@@ -63,7 +64,11 @@ export async function startBack(
     (err) => deps.logger.warn({ err }, 'LISTEN connection failed; reconnecting'),
   );
   const outbound = outboundClient({ allowPrivate: rt.config.outboundAllowPrivate });
-  const trigger = startTrigger({ ...deps, actions: { outbound } });
+  const trigger = startTrigger({
+    ...deps,
+    actions: { outbound },
+    jobMetrics: jobMetrics(registry),
+  });
   const jobsListener = listen(
     rt.database.url,
     JOBS_CHANNEL,
