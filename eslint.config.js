@@ -26,17 +26,25 @@ const layerZones = [
     except: ['./db', './domain', './config.ts'],
     message: `db imports only domain and config: ${LAYERS}`,
   },
+  // outbound is the one HTTP client with the one address policy (DESIGN.md "Outbound calls
+  // and trust"): an edge like db, used by notify and actions.
+  {
+    target: './src/outbound',
+    from: './src',
+    except: ['./outbound', './domain', './config.ts'],
+    message: `outbound imports only domain and config: ${LAYERS}`,
+  },
   {
     target: './src/notify',
     from: './src',
-    except: ['./notify', './domain', './config.ts'],
-    message: `notify imports only domain and config: ${LAYERS}`,
+    except: ['./notify', './outbound', './domain', './config.ts'],
+    message: `notify imports only outbound, domain and config: ${LAYERS}`,
   },
   {
     target: './src/actions',
     from: './src',
-    except: ['./actions', './domain', './config.ts'],
-    message: `actions import only domain and config: ${LAYERS}`,
+    except: ['./actions', './outbound', './domain', './config.ts'],
+    message: `actions import only outbound, domain and config: ${LAYERS}`,
   },
   ...['./src/back', './src/commands', './src/cli.ts'].map((from) => ({
     target: './src/front',

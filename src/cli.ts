@@ -3,15 +3,10 @@
 // otherwise load pg, express, nodemailer and the rest on each call (0.4-0.6 s here).
 import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
+import { registerJobCommands } from './commands/job-commands.js';
+import { lazy } from './commands/lazy.js';
 import { UsageError } from './commands/usage-error.js';
 
-/** The action `name` of the module `load` imports, loaded on first call. */
-function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
-  return async (...args: unknown[]): Promise<void> => {
-    const action = (await load())[name] as (...a: unknown[]) => unknown;
-    await action(...args);
-  };
-}
 const checks = () => import('./commands/checks.js');
 const accounts = () => import('./commands/accounts.js');
 const checkState = () => import('./commands/check-state.js');
@@ -215,6 +210,8 @@ key
   .argument('<account>')
   .argument('<prefix>')
   .action(lazy(accounts, 'keyRevokeCommand'));
+
+registerJobCommands(program);
 
 const statusPage = program
   .command('status-page')

@@ -38,6 +38,10 @@ export interface Config {
   metrics: MetricsConfig;
   /** Whether a gocron check-in of an unknown account creates the account (as gocron did). */
   gocronCreateAccounts: boolean;
+  /** Outbound calls (job actions) may reach loopback and private addresses. */
+  outboundAllowPrivate: boolean;
+  /** Job attempts in flight per back instance. */
+  jobsConcurrency: number;
 }
 
 export interface MetricsConfig {
@@ -136,6 +140,9 @@ export const settings = {
     'when set, `cronwatch back` serves /metrics on this port (on HOST), 0-65535; unset = off',
   GOCRON_CREATE_ACCOUNTS:
     'whether a gocron check-in of an unknown account creates it, true or false (default true, as gocron)',
+  OUTBOUND_ALLOW_PRIVATE:
+    '1 lets job calls reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
+  JOBS_CONCURRENCY: 'job attempts in flight per back instance, 1-10000 (default 256)',
 } as const;
 
 type Name = keyof typeof settings;
@@ -287,6 +294,8 @@ export function loadConfig(
     },
     metrics: metricsConfig(env),
     gocronCreateAccounts: flag(env, 'GOCRON_CREATE_ACCOUNTS', true),
+    outboundAllowPrivate: oneOf(env, 'OUTBOUND_ALLOW_PRIVATE', ['0', '1'], '0') === '1',
+    jobsConcurrency: integer(env, 'JOBS_CONCURRENCY', 256, 1, 10_000),
   };
   return Object.freeze(config);
 }

@@ -17,12 +17,12 @@ export interface Loop {
 const ERROR_PAUSE_MS = 1000;
 
 /** A sleep bound of 80-100 % of the maximum, so instances started together drift apart. */
-function jittered(deps: BackDeps): number {
+export function jittered(deps: BackDeps): number {
   return deps.config.back.maxSleepMs * (0.8 + 0.2 * deps.random());
 }
 
 /** How long to sleep to wake exactly at `at`, within the jittered upper bound. */
-function until(deps: BackDeps, at: Date | undefined): number {
+export function until(deps: BackDeps, at: Date | undefined): number {
   const bound = jittered(deps);
   if (!at) return bound;
   return Math.min(bound, at.getTime() - deps.clock().getTime() + 1);
@@ -33,7 +33,7 @@ function until(deps: BackDeps, at: Date | undefined): number {
  * (0: go again at once); a wake() cuts the sleep short. A throw is logged and paused on.
  * `drain` runs after the last round (the work in hand is finished before stop resolves).
  */
-function loop(
+export function loop(
   deps: BackDeps,
   name: string,
   step: () => Promise<number>,

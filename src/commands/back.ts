@@ -4,6 +4,10 @@ import { scheduleWeeklyReport } from '../back/summary.js';
 import { startDispatcher, startPeriodic, startSweeper } from '../back/loops.js';
 import { backMetrics } from '../back/metrics.js';
 import { pruneOnce } from '../back/prune.js';
+import { jobMetrics } from '../back/job-metrics.js';
+import { startTrigger } from '../back/trigger-loop.js';
+import { JOBS_CHANNEL } from '../db/jobs.js';
+import { outboundClient } from '../outbound/client.js';
 import { listen } from '../db/listen.js';
 import { NOTIFY_CHANNEL } from '../db/notifications.js';
 import { metricsListener, type Registry } from '../metrics/registry.js';
@@ -59,12 +63,27 @@ export async function startBack(
     () => dispatcher.wake(),
     (err) => deps.logger.warn({ err }, 'LISTEN connection failed; reconnecting'),
   );
+  const outbound = outboundClient({ allowPrivate: rt.config.outboundAllowPrivate });
+  const trigger = startTrigger({
+    ...deps,
+    actions: { outbound },
+    jobMetrics: jobMetrics(registry),
+  });
+  const jobsListener = listen(
+    rt.database.url,
+    JOBS_CHANNEL,
+    () => trigger.wake(),
+    (err) => deps.logger.warn({ err }, 'LISTEN connection (jobs) failed; reconnecting'),
+  );
   deps.logger.info('back role started');
   return {
     async stop() {
       await metricsServer?.close();
       await weekly?.stop();
       await listener.close();
+      await jobsListener.close();
+      await trigger.stop();
+      outbound.close();
       await pruner.stop();
       await sweeper.stop();
       await dispatcher.stop();

@@ -129,7 +129,7 @@ function documentedRoutes(): Map<string, string[]> {
 
 /** A documented path with its parameters filled in: a fresh uuid for ids, 1 for n. */
 function concrete(path: string, id = randomUUID()): string {
-  return '/api/v3' + path.replace('{id}', id).replace('{n}', '1');
+  return '/api/v3' + path.replace('{id}', id).replace('{n}', '1').replace('{run}', randomUUID());
 }
 
 describe('the document', () => {
@@ -364,5 +364,57 @@ describe('real answers validate against the documented schemas', () => {
     res = await request(app).get(`/api/v3/checks/${randomUUID()}`).set('X-Api-Key', keys.ro);
     assert.equal(res.status, 404);
     assertDocumented('/checks/{id}', 'get', res);
+  });
+});
+
+describe('real job answers validate against the documented schemas', () => {
+  test('jobs: create (the minimal requests), get, list, update, pause, resume, run, runs, redrive, delete', async () => {
+    const call = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
+      const r = request(app)[method](`/api/v3${path}`).set('X-Api-Key', keys.rw);
+      return body ? r.send(body) : r;
+    };
+    const bodies = [
+      {
+        name: 'reminder-42',
+        after: 30,
+        url: 'https://e.com/',
+        body: '{"id":42}',
+        headers: { 'Content-Type': 'application/json' },
+      },
+      { name: 'nightly', schedule: '30 2 * * *', tz: 'Europe/Berlin', url: 'https://e.com/' },
+      { name: 'poll', every: 300, url: 'https://e.com/' },
+      { name: 'launch', at: '2026-12-24T18:00:00+01:00', url: 'https://e.com/' },
+    ];
+    let uuid = '';
+    for (const body of bodies) {
+      assert.ok(validBody('JobInput', body));
+      const res = await call('post', '/jobs/', body);
+      assert.equal(res.status, 201, res.text);
+      assertDocumented('/jobs/', 'post', res);
+      if (body.name === 'poll') uuid = res.body.uuid;
+    }
+    assertDocumented(
+      '/jobs/',
+      'post',
+      await call('post', '/jobs/', { name: 'x', every: 0, url: 'https://e.com/' }),
+    );
+    assertDocumented('/jobs/', 'get', await call('get', '/jobs/?limit=2'));
+    assertDocumented('/jobs/{id}', 'get', await call('get', `/jobs/${uuid}`));
+    assertDocumented('/jobs/{id}', 'post', await call('post', `/jobs/${uuid}`, { every: 600 }));
+    assertDocumented('/jobs/{id}', 'patch', await call('patch', `/jobs/${uuid}`, { tags: 'a b' }));
+    assertDocumented('/jobs/{id}/pause', 'post', await call('post', `/jobs/${uuid}/pause`));
+    assertDocumented('/jobs/{id}/run', 'post', await call('post', `/jobs/${uuid}/run`));
+    assertDocumented('/jobs/{id}/resume', 'post', await call('post', `/jobs/${uuid}/resume`));
+    const run = await call('post', `/jobs/${uuid}/run`);
+    assert.equal(run.status, 202);
+    assertDocumented('/jobs/{id}/run', 'post', run);
+    const runs = await call('get', `/jobs/${uuid}/runs/`);
+    // The first chain tick (cancelled by the schedule change), the new one, the manual run.
+    assert.equal(runs.body.runs.length, 3);
+    assertDocumented('/jobs/{id}/runs/', 'get', runs);
+    const redrive = await call('post', `/jobs/${uuid}/runs/${run.body.run_id}/redrive`);
+    assert.equal(redrive.status, 409);
+    assertDocumented('/jobs/{id}/runs/{run}/redrive', 'post', redrive);
+    assertDocumented('/jobs/{id}', 'delete', await call('delete', `/jobs/${uuid}`));
   });
 });

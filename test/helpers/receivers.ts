@@ -97,11 +97,20 @@ export interface Received {
   at: number;
 }
 
+/** A full answer: status, extra headers (e.g. Location, Retry-After) and body. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface HttpReceiver {
   url: string;
   requests: Received[];
-  /** Decides each answer: a status code, or 'hang' to never answer. Default 200. */
-  respond: (r: Received) => number | 'hang' | Promise<number | 'hang'>;
+  /** TCP connections accepted: 0 proves a refused call never connected. */
+  connections: number;
+  /** Decides each answer: a status code, a full answer, or 'hang' to never answer. Default 200. */
+  respond: (r: Received) => number | 'hang' | Answer | Promise<number | 'hang' | Answer>;
   /** Extra headers on every answer (e.g. Ping-Body-Limit). */
   headers?: Record<string, string>;
   close(): Promise<void>;
@@ -111,6 +120,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const receiver: HttpReceiver = {
     url: '',
     requests: [],
+    connections: 0,
     respond: () => 200,
     close: async () => undefined,
   };
@@ -134,12 +144,19 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         at: Date.now(),
       };
       receiver.requests.push(r);
-      const answer = await receiver.respond(r);
-      if (answer === 'hang') return;
-      res.writeHead(answer, { 'Content-Type': 'text/plain', ...receiver.headers });
-      res.end(answer < 300 ? 'ok' : answer === 404 ? 'no_service' : 'error');
+      const given = await receiver.respond(r);
+      if (given === 'hang') return;
+      const answer = typeof given === 'number' ? { status: given } : given;
+      const status = answer.status;
+      res.writeHead(status, {
+        'Content-Type': 'text/plain',
+        ...receiver.headers,
+        ...answer.headers,
+      });
+      res.end(answer.body ?? (status < 300 ? 'ok' : status === 404 ? 'no_service' : 'error'));
     });
   });
+  server.on('connection', () => receiver.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   receiver.close = () =>

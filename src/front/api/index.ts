@@ -17,6 +17,18 @@ import {
 import { getCheck, listChecks } from './checks.js';
 import { createCheck, removeCheck, updateCheck } from './checks-write.js';
 import { listFlips } from './flips.js';
+import {
+  deleteJobRoute,
+  getJobRoute,
+  listJobsRoute,
+  listRunsRoute,
+  pauseJobRoute,
+  redriveRoute,
+  resumeJobRoute,
+  runJobRoute,
+} from './jobs.js';
+import { createJobRoute, updateJobRoute } from './jobs-write.js';
+import { outboundClient } from '../../outbound/client.js';
 import { serveOpenApi } from './openapi.js';
 import { methodNotAllowed } from './params.js';
 import { pause, resume } from './pause.js';
@@ -73,5 +85,34 @@ export function createApiRouter(deps: FrontDeps): Router {
     .post(auth('write'), testChannel(deps))
     .all(methodNotAllowed('POST'));
   router.route('/badges/').get(auth('read'), listBadges(deps)).all(methodNotAllowed(GET));
+  // Scheduled jobs (issue 12): the same keys and account rules as checks. The outbound
+  // client only resolves here, to refuse a forbidden target when a job is saved.
+  const actions = { outbound: outboundClient({ allowPrivate: deps.config.outboundAllowPrivate }) };
+  router
+    .route('/jobs/')
+    .get(auth('read'), listJobsRoute(deps))
+    .post(auth('write'), createJobRoute(deps, actions))
+    .all(methodNotAllowed('GET, HEAD, POST'));
+  router
+    .route('/jobs/:id')
+    .get(auth('read'), getJobRoute(deps))
+    .post(auth('write'), updateJobRoute(deps, actions))
+    .patch(auth('write'), updateJobRoute(deps, actions))
+    .delete(auth('write'), deleteJobRoute(deps))
+    .all(methodNotAllowed('GET, HEAD, POST, PATCH, DELETE'));
+  for (const [path, handler] of [
+    ['pause', pauseJobRoute],
+    ['resume', resumeJobRoute],
+    ['run', runJobRoute],
+  ] as const)
+    router
+      .route(`/jobs/:id/${path}`)
+      .post(auth('write'), handler(deps))
+      .all(methodNotAllowed('POST'));
+  router.route('/jobs/:id/runs/').get(auth('read'), listRunsRoute(deps)).all(methodNotAllowed(GET));
+  router
+    .route('/jobs/:id/runs/:run/redrive')
+    .post(auth('write'), redriveRoute(deps))
+    .all(methodNotAllowed('POST'));
   return router;
 }

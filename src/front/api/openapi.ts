@@ -4,6 +4,7 @@
 // with its methods, every documented operation exists, and real answers validate against
 // the schemas below.
 import type { RequestHandler } from 'express';
+import { jobParameters, jobPaths, jobSchemas } from './openapi-jobs.js';
 
 type Schema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
@@ -394,6 +395,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'pings' },
     { name: 'channels' },
     { name: 'badges' },
+    { name: 'jobs' },
     { name: 'service' },
   ],
   paths: {
@@ -674,6 +676,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    ...jobPaths,
     '/status/': {
       get: {
         operationId: 'status',
@@ -703,8 +706,8 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas,
-    parameters,
+    schemas: { ...schemas, ...jobSchemas },
+    parameters: { ...parameters, ...jobParameters },
     responses,
     securitySchemes: {
       apiKey: {
