@@ -79,7 +79,17 @@ async function fill(path: string, owner: Seeded): Promise<{ url: string; id: str
     );
     n = rows[0].n;
   }
-  const url = path.replace('{id}', id).replace('{n}', n);
+  let run = '';
+  if (path.includes('{run}')) {
+    const { rows } = await db.pool.query(
+      `SELECT t.run_id::text AS run FROM ticks t JOIN jobs j ON j.id = t.job_id
+        WHERE j.uuid::text = $1 ORDER BY t.id LIMIT 1`,
+      [id],
+    );
+    assert.ok(rows[0], `job ${id} has no tick: seed one in world.ts`);
+    run = rows[0].run;
+  }
+  const url = path.replace('{id}', id).replace('{n}', n).replace('{run}', run);
   assert.doesNotMatch(url, /[{}]/, `${path}: a parameter this sweep does not know how to fill`);
   return { url, id };
 }

@@ -115,6 +115,15 @@ export async function seedAccount(pool: Pool, port: number): Promise<Seeded> {
       }
     }
   }
+  // A job (and its watching check); a documentation address, so saving it needs no DNS and
+  // nothing is ever called: no back runs in these tests.
+  await json<{ uuid: string }>(
+    call(base, 'POST', '/api/v3/jobs/', {
+      key: rw,
+      body: { name: `job-${n}`, every: 3600, url: 'https://192.0.2.10/hook', tags: `t${n}` },
+    }),
+    201,
+  );
   const seen = await json<{ unique_key: string }>(
     call(base, 'GET', `/api/v3/checks/${checks[0]}`, { key: ro }),
     200,
