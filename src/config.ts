@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { validate as validateCron } from 'node-cron';
+import { parseHosts } from './db/hosts.js';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -167,9 +168,13 @@ function databaseUrl(env: Env): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let url: URL;
   try {
-    url = new URL(raw.trim());
-  } catch {
-    fail('DATABASE_URL', redact(raw), 'expected a URL such as postgres://user:pass@host:5432/db');
+    // A libpq host list (h1:5432,h2:5432, for a failover formation) is checked host by host.
+    url = new URL(parseHosts(raw.trim()).urls[0]!);
+  } catch (err) {
+    const why = (err as Error).message.startsWith('target_session_attrs')
+      ? (err as Error).message
+      : 'expected a URL such as postgres://user:pass@host:5432/db';
+    fail('DATABASE_URL', redact(raw), why);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     fail('DATABASE_URL', redact(raw), 'expected a postgres:// or postgresql:// URL');

@@ -63,6 +63,8 @@ export async function startPgServer(): Promise<PgServer> {
     async stop(how) {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      // Held while we wait: with nothing else running, an unref'd child's exit never comes.
+      c.ref();
       const exited = new Promise((resolve) => c.once('exit', resolve));
       c.kill(how === 'fast' ? 'SIGINT' : 'SIGKILL');
       await exited;
