@@ -5,7 +5,7 @@ import { type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import {
@@ -71,7 +71,7 @@ export async function startPgServer(): Promise<PgServer> {
     },
     start,
   };
-  after(async () => {
+  cleanup(async () => {
     await server.stop('fast');
     await rm(dataDir, { recursive: true, force: true });
   });
