@@ -63,7 +63,8 @@ export interface Claimed {
 /**
  * Claims due notifications for one attempt. The claim commits at once and hides them for
  * the lease: a back that dies mid-delivery loses nothing, another instance retries after the
- * lease. The attempt counter is the claim's fencing token (see finish*).
+ * lease. The attempt counter is the claim's fencing token (see finish*). A notification waits
+ * while an older one of the same check to the same destination is pending.
  */
 export async function claimNotifications(
   db: Queryable,
@@ -76,8 +77,15 @@ export async function claimNotifications(
         SET attempts = n.attempts + 1,
             next_attempt_at = $1::timestamptz + make_interval(secs => $3::double precision / 1000)
       WHERE n.id IN (
-              SELECT id FROM notifications
+              SELECT id FROM notifications n2
                WHERE state = 'pending' AND next_attempt_at <= $1
+                 -- In flip order per check and destination: after an outage the "up" of a
+                 -- check must not overtake its "down" still waiting out a retry backoff.
+                 AND NOT EXISTS (
+                       SELECT 1 FROM flips f JOIN flips older ON older.check_id = f.check_id
+                         JOIN notifications o ON o.flip_id = older.id
+                        WHERE f.id = n2.flip_id AND older.id < f.id AND o.state = 'pending'
+                          AND o.transport = n2.transport AND o.target = n2.target)
                ORDER BY next_attempt_at
                LIMIT $2
                  FOR UPDATE SKIP LOCKED)
