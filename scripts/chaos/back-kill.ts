@@ -87,6 +87,6 @@ await scenario('back-kill', async () => {
       flips!.checks === burst &&
       tally.strangers === 0 &&
       midWork > 0,
-    details: [`duplicated ids: ${tally.duplicated.slice(0, 20).join(', ')}`],
+    notes: tally.duplicated.length ? [`duplicated ids: ${tally.duplicated.join(' ')}`] : [],
   };
 });

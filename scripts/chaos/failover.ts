@@ -39,12 +39,14 @@ import {
 const BURST = knob('CHAOS_BURST', 1000);
 const DUE_LATER = knob('CHAOS_DUE_LATER', 200);
 
-/** One write that commits (synchronously replicated when a standby is attached), or false. */
+/** One write that commits within 2 s (synchronously replicated while a standby is attached). */
 async function writable(name: NodeName): Promise<boolean> {
   const client = new pg.Client({
     connectionString: nodeUrl(name),
     connectionTimeoutMillis: 1000,
-    statement_timeout: 2000,
+    // Client-side: a COMMIT that waits for a synchronous standby that is gone counts as "not
+    // writable" (a server-side statement_timeout would cancel the wait and report success).
+    query_timeout: 2000,
   });
   client.on('error', () => undefined);
   try {
@@ -96,6 +98,8 @@ interface Run {
   tally: Awaited<ReturnType<typeof tallyAlerts>>;
   faults: string[];
   crashed: string[];
+  answered503: number;
+  slowestMs: number;
 }
 
 async function oneRun(what: 'node' | 'postgres'): Promise<Run> {
@@ -157,6 +161,8 @@ async function oneRun(what: 'node' | 'postgres'): Promise<Run> {
     tally: await tallyAlerts(nodeUrl(writer), webhook.requests),
     faults: floods.flatMap((f) => f.faults),
     crashed,
+    answered503: floods.reduce((n, f) => n + (f.statuses.get(503) ?? 0), 0),
+    slowestMs: Math.max(...floods.map((f) => f.slowestMs)),
   };
   await webhook.close();
   // The killed node comes back as the standby of the new primary.
@@ -185,7 +191,8 @@ await scenario('failover', async () => {
     `lost=${lostPings} unwritable_s=${results.map((r) => r.unwritableS.toFixed(1)).join('/')} ` +
     `fronts_2xx_after_s=${results.map((r) => r.frontsOkS.toFixed(1)).join('/')} ` +
     `alerts=${sum((r) => r.expected)} sent=${sum((r) => r.tally.received)} lost=${lostAlerts} ` +
-    `duplicated=${duplicated.length}${duplicated.length ? ` [${duplicated.join(',')}]` : ''} ` +
+    `duplicated=${duplicated.length} ` +
+    `503s=${sum((r) => r.answered503)} slowest_answer_ms=${max((r) => r.slowestMs)} ` +
     `faults=${faults.length} crashed=${crashed.length}`;
   return {
     figures,
@@ -195,6 +202,10 @@ await scenario('failover', async () => {
       faults.length === 0 &&
       crashed.length === 0 &&
       max((r) => r.frontsOkS) < Infinity,
-    details: [...faults.slice(0, 5), ...crashed, ...results.map((r) => `killed ${r.killed}`)],
+    details: [...faults.slice(0, 5), ...crashed],
+    notes: [
+      `killed: ${results.map((r) => r.killed).join(', ')}`,
+      ...(duplicated.length ? [`duplicated ids: ${duplicated.join(' ')}`] : []),
+    ],
   };
 });

@@ -14,6 +14,8 @@ export interface Outcome {
   ok: boolean;
   /** Details printed under the figure line when the scenario fails. */
   details?: string[];
+  /** Lines printed under the figure line in any case (e.g. the ids of duplicates). */
+  notes?: string[];
 }
 
 /** Runs a scenario, prints `<name>: <figures> PASS|FAIL`, cleans up, exits 0 or 1. */
@@ -27,6 +29,7 @@ export async function scenario(name: string, run: () => Promise<Outcome>): Promi
   }
   await runCleanups();
   console.log(`${name}: ${outcome.figures} ${outcome.ok ? 'PASS' : 'FAIL'}`);
+  for (const line of outcome.notes ?? []) console.log(`  ${line}`);
   if (!outcome.ok) for (const line of outcome.details ?? []) console.log(`  ${line}`);
   process.exit(outcome.ok ? 0 : 1);
 }

@@ -129,7 +129,7 @@ async function outages(target: Target, runs: number, downMs: number): Promise<Fi
   await delay(1000);
   await flood.stop();
   const crashed = processes.some((p) => !alive(p));
-  for (const p of processes) await p.stop();
+  // Counted before the processes stop: `cronwatch start` stops its embedded server with it.
   const result: Figures = {
     acked: flood.acked.size,
     found: await foundPings(url, flood.acked),
@@ -141,6 +141,7 @@ async function outages(target: Target, runs: number, downMs: number): Promise<Fi
     tally: await tallyAlerts(url, webhook.requests),
     crashed,
   };
+  for (const p of processes) await p.stop();
   await webhook.close();
   return result;
 }
