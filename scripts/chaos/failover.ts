@@ -133,7 +133,7 @@ async function oneRun(what: 'node' | 'postgres'): Promise<Run> {
     }
   })();
   const frontsOk = await Promise.all(floods.map((f) => f.okAfter(killAt + 1000, 300_000)));
-  const frontsOkAt = Math.max(...floods.map((f) => f.lastOk()));
+  const frontsOkAt = Math.max(...floods.map((f) => f.recoveredAfter(killAt) ?? f.lastOk()));
   await probe;
   await delay(3000);
   await Promise.all(floods.map((f) => f.stop()));

@@ -102,6 +102,8 @@ export interface Flood {
   lastOk(): number;
   /** Resolves at the first 2xx after `since`; false after timeoutMs. */
   okAfter(since: number, timeoutMs: number): Promise<boolean>;
+  /** When a 2xx first came after `since` following a failed answer: the recovery. */
+  recoveredAfter(since: number): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,8 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
   let running = true;
   let seq = 0;
   let lastOk = 0;
+  // Times of a 2xx on a connection whose previous answer was not one.
+  const recoveries: number[] = [];
   const flood: Flood = {
     acked: new Set(),
     statuses: new Map(),
@@ -122,6 +126,7 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
     slowestMs: 0,
     lastOk: () => lastOk,
     okAfter: (since, timeoutMs) => until(() => lastOk > since, timeoutMs, 50),
+    recoveredAfter: (since) => recoveries.find((t) => t > since),
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -151,6 +156,7 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
       req.end(body);
     });
   const loop = async (w: number) => {
+    let failing = false;
     while (running) {
       const port = ports[w % ports.length]!;
       const body = `${tag}-${seq++}`;
@@ -162,11 +168,15 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
         if (res.status >= 200 && res.status < 300) {
           flood.acked.add(body);
           lastOk = Date.now();
+          if (failing) recoveries.push(lastOk);
+          failing = false;
         } else {
+          failing = true;
           if (res.status !== 503 || !res.retryAfter) flood.faults.push(`${res.status} ${res.text}`);
           await delay(50);
         }
       } catch (err) {
+        failing = true;
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ECONNREFUSED' || code === 'ECONNRESET') flood.refused++;
         else flood.faults.push(String(err));
