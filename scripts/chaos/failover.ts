@@ -39,7 +39,7 @@ import {
 const BURST = knob('CHAOS_BURST', 1000);
 const DUE_LATER = knob('CHAOS_DUE_LATER', 200);
 
-/** One write that commits within 2 s (synchronously replicated while a standby is attached). */
+/** One row that commits within 2 s (synchronously replicated while a standby is attached). */
 async function writable(name: NodeName): Promise<boolean> {
   const client = new pg.Client({
     connectionString: nodeUrl(name),
@@ -51,9 +51,9 @@ async function writable(name: NodeName): Promise<boolean> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('BEGIN');
-    await client.query('SELECT txid_current()');
-    await client.query('COMMIT');
+    // A real row: pg_auto_failover keeps a promoted node read-only (default_transaction_read_only)
+    // until the monitor confirms the promotion, and txid_current() would not notice.
+    await client.query('INSERT INTO chaos_probe DEFAULT VALUES');
     return true;
   } catch {
     return false;
@@ -72,6 +72,7 @@ async function writerNow(): Promise<NodeName> {
 async function freshDatabase(writer: NodeName): Promise<void> {
   await query(nodeUrl(writer), 'DROP SCHEMA public CASCADE; CREATE SCHEMA public');
   await migrated(FORMATION_URL);
+  await query(nodeUrl(writer), 'CREATE TABLE chaos_probe (at timestamptz DEFAULT now())');
 }
 
 function roles(): { fronts: Cli[]; backs: Cli[]; ports: Promise<number[]> } {

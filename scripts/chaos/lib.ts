@@ -102,7 +102,10 @@ export interface Flood {
   lastOk(): number;
   /** Resolves at the first 2xx after `since`; false after timeoutMs. */
   okAfter(since: number, timeoutMs: number): Promise<boolean>;
-  /** When a 2xx first came after `since` following a failed answer: the recovery. */
+  /**
+   * The end of the longest run of failed answers on one connection that began after `since`
+   * (the first 2xx after it): when the outage was over for this front.
+   */
   recoveredAfter(since: number): number | undefined;
   stop(): Promise<void>;
 }
@@ -116,8 +119,8 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
   let running = true;
   let seq = 0;
   let lastOk = 0;
-  // Times of a 2xx on a connection whose previous answer was not one.
-  const recoveries: number[] = [];
+  // Runs of failed answers on one connection: from the first failure to the next 2xx.
+  const outages: { from: number; to: number }[] = [];
   const flood: Flood = {
     acked: new Set(),
     statuses: new Map(),
@@ -126,7 +129,13 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
     slowestMs: 0,
     lastOk: () => lastOk,
     okAfter: (since, timeoutMs) => until(() => lastOk > since, timeoutMs, 50),
-    recoveredAfter: (since) => recoveries.find((t) => t > since),
+    recoveredAfter: (since) =>
+      outages
+        .filter((o) => o.from >= since)
+        .reduce<{ from: number; to: number } | undefined>(
+          (a, o) => (!a || o.to - o.from > a.to - a.from ? o : a),
+          undefined,
+        )?.to,
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -156,7 +165,7 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
       req.end(body);
     });
   const loop = async (w: number) => {
-    let failing = false;
+    let failingSince = 0;
     while (running) {
       const port = ports[w % ports.length]!;
       const body = `${tag}-${seq++}`;
@@ -168,15 +177,15 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
         if (res.status >= 200 && res.status < 300) {
           flood.acked.add(body);
           lastOk = Date.now();
-          if (failing) recoveries.push(lastOk);
-          failing = false;
+          if (failingSince) outages.push({ from: failingSince, to: lastOk });
+          failingSince = 0;
         } else {
-          failing = true;
+          failingSince ||= started;
           if (res.status !== 503 || !res.retryAfter) flood.faults.push(`${res.status} ${res.text}`);
           await delay(50);
         }
       } catch (err) {
-        failing = true;
+        failingSince ||= started;
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ECONNREFUSED' || code === 'ECONNRESET') flood.refused++;
         else flood.faults.push(String(err));
