@@ -100,6 +100,11 @@ export interface Flood {
   slowestMs: number;
   /** Time of the last 2xx (ms epoch). */
   lastOk(): number;
+  /**
+   * Resolves once answers failed after `since` and then were 2xx for `stableMs` without a
+   * failure (the outage is over); false after timeoutMs.
+   */
+  recovered(since: number, timeoutMs: number, stableMs?: number): Promise<boolean>;
   /** Resolves at the first 2xx after `since`; false after timeoutMs. */
   okAfter(since: number, timeoutMs: number): Promise<boolean>;
   /**
@@ -119,6 +124,7 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
   let running = true;
   let seq = 0;
   let lastOk = 0;
+  let lastFailure = 0;
   // Runs of failed answers on one connection: from the first failure to the next 2xx.
   const outages: { from: number; to: number }[] = [];
   const flood: Flood = {
@@ -128,6 +134,8 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
     refused: 0,
     slowestMs: 0,
     lastOk: () => lastOk,
+    recovered: (since, timeoutMs, stableMs = 1000) =>
+      until(() => lastFailure > since && lastOk > lastFailure + stableMs, timeoutMs, 50),
     okAfter: (since, timeoutMs) => until(() => lastOk > since, timeoutMs, 50),
     recoveredAfter: (since) =>
       outages
@@ -181,11 +189,13 @@ export function pingFlood(ports: number[], uuids: string[], workers = 4, tag = '
           failingSince = 0;
         } else {
           failingSince ||= started;
+          lastFailure = Date.now();
           if (res.status !== 503 || !res.retryAfter) flood.faults.push(`${res.status} ${res.text}`);
           await delay(50);
         }
       } catch (err) {
         failingSince ||= started;
+        lastFailure = Date.now();
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ECONNREFUSED' || code === 'ECONNRESET') flood.refused++;
         else flood.faults.push(String(err));
