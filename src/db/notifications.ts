@@ -60,6 +60,15 @@ export interface Claimed {
   attempts: number;
 }
 
+// A pending notification (n2) whose turn it is: in flip order per check and destination.
+// After an outage the "up" of a check must not overtake its "down" still waiting out a retry
+// backoff (scripts/chaos/notify-outage.ts saw 35 such deliveries in a 40 s outage).
+const IN_TURN = `NOT EXISTS (
+       SELECT 1 FROM flips f JOIN flips older ON older.check_id = f.check_id
+         JOIN notifications o ON o.flip_id = older.id
+        WHERE f.id = n2.flip_id AND older.id < f.id AND o.state = 'pending'
+          AND o.transport = n2.transport AND o.target = n2.target)`;
+
 /**
  * Claims due notifications for one attempt. The claim commits at once and hides them for
  * the lease: a back that dies mid-delivery loses nothing, another instance retries after the
@@ -78,14 +87,7 @@ export async function claimNotifications(
             next_attempt_at = $1::timestamptz + make_interval(secs => $3::double precision / 1000)
       WHERE n.id IN (
               SELECT id FROM notifications n2
-               WHERE state = 'pending' AND next_attempt_at <= $1
-                 -- In flip order per check and destination: after an outage the "up" of a
-                 -- check must not overtake its "down" still waiting out a retry backoff.
-                 AND NOT EXISTS (
-                       SELECT 1 FROM flips f JOIN flips older ON older.check_id = f.check_id
-                         JOIN notifications o ON o.flip_id = older.id
-                        WHERE f.id = n2.flip_id AND older.id < f.id AND o.state = 'pending'
-                          AND o.transport = n2.transport AND o.target = n2.target)
+               WHERE state = 'pending' AND next_attempt_at <= $1 AND ${IN_TURN}
                ORDER BY next_attempt_at
                LIMIT $2
                  FOR UPDATE SKIP LOCKED)
@@ -138,10 +140,16 @@ export async function finishDead(db: Queryable, c: Claimed, error: string): Prom
   );
 }
 
-/** When the next pending notification falls due, if any. */
+/**
+ * When the next pending notification whose turn it is falls due, if any. One held back
+ * behind an older one is left out: due already, it would have the dispatcher claim nothing
+ * and ask again at once, for as long as the older one waits out its backoff.
+ */
 export async function nextNotificationDue(db: Queryable): Promise<Date | undefined> {
-  const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT min(next_attempt_at) AS at FROM notifications WHERE state = 'pending'`,
+  const { rows } = await db.query<{ at: Date }>(
+    `SELECT next_attempt_at AS at FROM notifications n2
+      WHERE state = 'pending' AND ${IN_TURN}
+      ORDER BY next_attempt_at LIMIT 1`,
   );
-  return rows[0]?.at ?? undefined;
+  return rows[0]?.at;
 }

@@ -5,7 +5,7 @@
 // check to the same destination is pending.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claimNotifications } from '../../src/db/notifications.js';
+import { claimNotifications, nextNotificationDue } from '../../src/db/notifications.js';
 import { testDatabase } from '../helpers/db.js';
 
 const db = await testDatabase();
@@ -44,7 +44,11 @@ test('a newer alert of a check waits for the older one to the same destination',
   const elsewhere = await alert(job, 'up', 'http://127.0.0.1:9/b', now);
   const unrelated = await alert(other, 'down', 'http://127.0.0.1:9/a', now);
 
-  const first = await claimNotifications(db.pool, now, 100, 10_000);
+  // The dispatcher sleeps until the next claimable one: not "now" for the held-back "up"
+  // (it would claim nothing and ask again at once, for the whole backoff of the "down").
+  assert.deepEqual(await nextNotificationDue(db.pool), now);
+  const first = await claimNotifications(db.pool, now, 100, 120_000);
+  assert.deepEqual(await nextNotificationDue(db.pool), later);
   assert.deepEqual(first.map((c) => c.id).sort(), [elsewhere, unrelated].sort());
 
   // Once the older one is out of the way (sent, or dead), the newer one goes.
