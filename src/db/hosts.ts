@@ -19,7 +19,10 @@ export function parseHosts(raw: string): HostList {
   if (!match) throw new Error('expected a URL such as postgres://user:pass@host:5432/db');
   const [, head, hostPart, tail] = match as unknown as [string, string, string, string];
   const hosts = hostPart.split(',');
-  if (hosts.some((h) => h.trim() === '')) throw new Error('empty host in the host list');
+  // One empty host is libpq's "socket or default host" (postgres:///db?host=/run/pg).
+  if (hosts.length > 1 && hosts.some((h) => h.trim() === '')) {
+    throw new Error('empty host in the host list');
+  }
   const probe = new URL(`${head}${hosts[0]}${tail}`);
   const attrs = probe.searchParams.get('target_session_attrs') ?? 'any';
   if (!SESSION_ATTRS.includes(attrs)) {
