@@ -10,6 +10,7 @@ import type { GracePolicy } from './domain/schedule.js';
 
 // Defined by the rule that uses it (domain imports nothing above it); kept importable here.
 export type { GracePolicy };
+import { parseHosts } from './domain/hosts.js';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -184,9 +185,13 @@ function databaseUrl(env: Env): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let url: URL;
   try {
-    url = new URL(raw.trim());
-  } catch {
-    fail('DATABASE_URL', redact(raw), 'expected a URL such as postgres://user:pass@host:5432/db');
+    // A libpq host list (h1:5432,h2:5432, for a failover formation) is checked host by host.
+    url = new URL(parseHosts(raw.trim()).urls[0]!);
+  } catch (err) {
+    const why = (err as Error).message.startsWith('target_session_attrs')
+      ? (err as Error).message
+      : 'expected a URL such as postgres://user:pass@host:5432/db';
+    fail('DATABASE_URL', redact(raw), why);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     fail('DATABASE_URL', redact(raw), 'expected a postgres:// or postgresql:// URL');

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { clientFor } from './pool.js';
 
 export const migrationsDir = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -38,7 +39,8 @@ async function applied(client: pg.ClientBase): Promise<Set<number>> {
 
 /** Applies the pending migrations; returns the names it applied. Throws on any failure. */
 export async function migrate(url: string, dir = migrationsDir): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url, application_name: 'cronwatch-migrate' });
+  // clientFor: a multi-host URL migrates the writable server of a failover formation.
+  const client = new (clientFor(url))({ application_name: 'cronwatch-migrate' });
   await client.connect();
   const done: string[] = [];
   try {
@@ -79,7 +81,7 @@ export async function migrate(url: string, dir = migrationsDir): Promise<string[
 
 /** Migrations on disk that the database has not applied yet. */
 export async function pending(url: string, dir = migrationsDir): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (clientFor(url))();
   await client.connect();
   try {
     const exists = await client.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`);

@@ -61,10 +61,23 @@ export interface Claimed {
   attempts: number;
 }
 
+// A pending notification (n2) whose turn it is: in flip order per check and destination.
+// After an outage the "up" of a check must not overtake its "down" still waiting out a retry
+// backoff (scripts/chaos/notify-outage.ts saw 35 such deliveries in a 40 s outage).
+const IN_TURN = `NOT EXISTS (
+       SELECT 1 FROM flips f JOIN flips older ON older.check_id = f.check_id
+         JOIN notifications o ON o.flip_id = older.id
+        WHERE f.id = n2.flip_id AND older.id < f.id AND o.state = 'pending'
+          AND o.transport = n2.transport AND o.target = n2.target
+       -- OFFSET 0 keeps this a per-row probe on the indexes: flattened into an anti-join it
+       -- hashed every notification and flip at each claim (PostgreSQL CPU x2 in bench-burst).
+       OFFSET 0)`;
+
 /**
  * Claims due notifications for one attempt. The claim commits at once and hides them for
  * the lease: a back that dies mid-delivery loses nothing, another instance retries after the
- * lease. The attempt counter is the claim's fencing token (see finish*).
+ * lease. The attempt counter is the claim's fencing token (see finish*). A notification waits
+ * while an older one of the same check to the same destination is pending.
  */
 export async function claimNotifications(
   db: Queryable,
@@ -77,8 +90,8 @@ export async function claimNotifications(
         SET attempts = n.attempts + 1,
             next_attempt_at = $1::timestamptz + make_interval(secs => $3::double precision / 1000)
       WHERE n.id IN (
-              SELECT id FROM notifications
-               WHERE state = 'pending' AND next_attempt_at <= $1
+              SELECT id FROM notifications n2
+               WHERE state = 'pending' AND next_attempt_at <= $1 AND ${IN_TURN}
                ORDER BY next_attempt_at
                LIMIT $2
                  FOR UPDATE SKIP LOCKED)
@@ -131,10 +144,16 @@ export async function finishDead(db: Queryable, c: Claimed, error: string): Prom
   );
 }
 
-/** When the next pending notification falls due, if any. */
+/**
+ * When the next pending notification whose turn it is falls due, if any. One held back
+ * behind an older one is left out: due already, it would have the dispatcher claim nothing
+ * and ask again at once, for as long as the older one waits out its backoff.
+ */
 export async function nextNotificationDue(db: Queryable): Promise<Date | undefined> {
-  const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT min(next_attempt_at) AS at FROM notifications WHERE state = 'pending'`,
+  const { rows } = await db.query<{ at: Date }>(
+    `SELECT next_attempt_at AS at FROM notifications n2
+      WHERE state = 'pending' AND ${IN_TURN}
+      ORDER BY next_attempt_at LIMIT 1`,
   );
-  return rows[0]?.at ?? undefined;
+  return rows[0]?.at;
 }

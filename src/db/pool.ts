@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { isDatabaseUnavailable } from './errors.js';
+import { parseHosts, type HostList } from '../domain/hosts.js';
 
 export type Pool = pg.Pool;
 export type Client = pg.PoolClient;
@@ -13,14 +14,67 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * restarted on another port), asked again for every new connection. */
 export type DatabaseTarget = string | (() => string);
 
-/** A client class that connects wherever `target` says at the moment it is created. */
+/** A client class that connects wherever `target` says at the moment it is created. A
+ * multi-host target (see hosts.ts) connects to the first host that answers and, with
+ * target_session_attrs=read-write, whose sessions are writable: after a failover the
+ * primary is another host, and the old one comes back as a read-only standby. */
 export function clientFor(target: DatabaseTarget): typeof pg.Client {
   const url = typeof target === 'string' ? () => target : target;
   return class extends pg.Client {
+    readonly #hosts: HostList;
     constructor(config?: pg.ClientConfig) {
-      super({ ...config, connectionString: url() });
+      const hosts = parseHosts(url());
+      super({ ...config, connectionString: hosts.urls[0] });
+      this.#hosts = hosts;
+    }
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (err: Error | null) => void): void;
+    override connect(callback?: (err: Error | null) => void): Promise<pg.Client> | void {
+      const hosts = this.#hosts;
+      if (hosts.urls.length === 1 && !hosts.readWrite) {
+        return callback ? super.connect(callback) : super.connect();
+      }
+      const connected = writableHost(hosts).then((chosen) => {
+        const self = this as unknown as { host: string; port: number };
+        self.host = chosen.host;
+        self.port = chosen.port;
+        return super.connect();
+      });
+      if (!callback) return connected;
+      connected.then(() => callback(null), callback);
     }
   };
+}
+
+/**
+ * The first host of the list that accepts a session (writable, when asked): a short-lived
+ * probe session per host, so that the pooled client itself connects once, to that host.
+ * Throws an AggregateError of every host's failure (isDatabaseUnavailable: 503, retry).
+ */
+async function writableHost(hosts: HostList): Promise<{ host: string; port: number }> {
+  const failures: Error[] = [];
+  for (const candidate of hosts.urls) {
+    const probe = new pg.Client({ connectionString: candidate, connectionTimeoutMillis: 3000 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      if (hosts.readWrite) {
+        const { rows } = await probe.query<{ transaction_read_only: string }>(
+          'SHOW transaction_read_only',
+        );
+        if (rows[0]?.transaction_read_only === 'on') {
+          failures.push(Object.assign(new Error('read-only session'), { code: '25006' }));
+          continue;
+        }
+      }
+      return { host: probe.host, port: probe.port };
+    } catch (err) {
+      failures.push(err as Error);
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+  }
+  throw new AggregateError(failures, 'no writable database host');
 }
 
 export function createPool(

@@ -5,7 +5,7 @@ import { type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import {
@@ -63,13 +63,15 @@ export async function startPgServer(): Promise<PgServer> {
     async stop(how) {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      // Held while we wait: with nothing else running, an unref'd child's exit never comes.
+      c.ref();
       const exited = new Promise((resolve) => c.once('exit', resolve));
       c.kill(how === 'fast' ? 'SIGINT' : 'SIGKILL');
       await exited;
     },
     start,
   };
-  after(async () => {
+  cleanup(async () => {
     await server.stop('fast');
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -8,7 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { settings } from '../../src/config.js';
 
@@ -155,7 +155,7 @@ export function spawnCli(args: string[], vars: Record<string, string> = {}): Cli
     },
   };
   live.add(cli);
-  after(async () => {
+  cleanup(async () => {
     await cli.stop();
   });
   return cli;
@@ -201,7 +201,7 @@ export async function tempDataDir(): Promise<string> {
   // The embedded server runs as the postgres user when we are root: it must reach the dir.
   await chmod(dir, 0o755);
   postmastersToReap.add(dir);
-  after(async () => {
+  cleanup(async () => {
     await Promise.all([...live].map((cli) => cli.stop()));
     await stopLeftoverPostgres(dir);
     postmastersToReap.delete(dir);

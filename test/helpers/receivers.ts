@@ -2,7 +2,7 @@
 // server standing in for Slack and webhook endpoints. Both stop after the test file.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { SMTPServer } from 'smtp-server';
 
 export interface Mail {
@@ -44,7 +44,8 @@ function parseMail(raw: string, to: string[]): Mail {
   };
 }
 
-export async function startSmtp(): Promise<SmtpReceiver> {
+/** On `port` (0: any free one); a given port brings a stopped receiver back where it was. */
+export async function startSmtp(port = 0): Promise<SmtpReceiver> {
   const receiver: SmtpReceiver = {
     url: '',
     mails: [],
@@ -80,11 +81,10 @@ export async function startSmtp(): Promise<SmtpReceiver> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  receiver.url = `smtp://127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  receiver.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
-  after(() => receiver.close());
+  cleanup(() => receiver.close());
   return receiver;
 }
 
@@ -116,7 +116,8 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(): Promise<HttpReceiver> {
+/** On `port` (0: any free one); a given port brings a stopped receiver back where it was. */
+export async function startHttpReceiver(port = 0): Promise<HttpReceiver> {
   const receiver: HttpReceiver = {
     url: '',
     requests: [],
@@ -157,13 +158,13 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     });
   });
   server.on('connection', () => receiver.connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   receiver.close = () =>
     new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  after(() => receiver.close());
+  cleanup(() => receiver.close());
   return receiver;
 }
