@@ -103,3 +103,40 @@ export async function accountMetricChecks(
   );
   return rows;
 }
+
+export interface Lags {
+  /** Age of the oldest alert not yet delivered (null: none pending). */
+  oldestPendingSeconds: number | null;
+  /** How far past its deadline the most overdue check not yet swept is (null: none). */
+  sweepLagSeconds: number | null;
+  /** Since the last heartbeat of any back instance (null: none ever ran). */
+  backSeenSeconds: number | null;
+}
+
+/**
+ * What an operator alerts on when alerts themselves stop: the outbox's oldest pending row
+ * (through notifications_due's rows), the sweep's backlog (through the deadline index) and
+ * the backs' heartbeat. Each is a few index reads, whatever the size of the tables.
+ */
+export async function readLags(db: Queryable, now: Date): Promise<Lags> {
+  const { rows } = await db.query<{
+    oldest: number | null;
+    sweep: number | null;
+    back: number | null;
+  }>(
+    `SELECT extract(epoch FROM $1::timestamptz -
+              (SELECT min(created_at) FROM notifications WHERE state = 'pending'))::float8 AS oldest,
+            extract(epoch FROM $1::timestamptz -
+              (SELECT min(next_deadline) FROM checks WHERE next_deadline <= $1))::float8 AS sweep,
+            extract(epoch FROM $1::timestamptz -
+              (SELECT max(seen_at) FROM back_instances))::float8 AS back`,
+    [now],
+  );
+  const r = rows[0]!;
+  const age = (v: number | null) => (v === null ? null : Math.max(0, v));
+  return {
+    oldestPendingSeconds: age(r.oldest),
+    sweepLagSeconds: age(r.sweep),
+    backSeenSeconds: age(r.back),
+  };
+}

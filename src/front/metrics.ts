@@ -7,6 +7,8 @@ import {
   accountMetricChecks,
   countChecksByStatus,
   countNotifications,
+  readLags,
+  type Lags,
   startedCronChecks,
 } from '../db/metrics.js';
 import type { ApiStatus } from '../domain/api-shapes.js';
@@ -83,6 +85,7 @@ const COUNT_BOUND = 100_000;
 interface StateCounts {
   checks: Record<ApiStatus, number>;
   notifications: Record<'pending' | 'sent' | 'dead', number>;
+  lags: Lags;
 }
 
 async function readStateCounts(deps: FrontDeps): Promise<StateCounts> {
@@ -99,7 +102,8 @@ async function readStateCounts(deps: FrontDeps): Promise<StateCounts> {
     checks.grace += running.grace;
   }
   const { pending, sent, dead } = await countNotifications(deps.pool, COUNT_BOUND);
-  return { checks, notifications: { pending, sent, dead } };
+  const lags = await readLags(deps.pool, now);
+  return { checks, notifications: { pending, sent, dead }, lags };
 }
 
 /**
@@ -124,13 +128,13 @@ export function registerStateGauges(registry: Registry, deps: FrontDeps): void {
   const gauge = (
     name: string,
     help: string,
-    label: string,
+    label: string | undefined,
     fill: (g: Gauge, c: StateCounts) => void,
   ) =>
     new Gauge({
       name,
       help,
-      labelNames: [label],
+      labelNames: label ? [label] : [],
       registers: [registry],
       async collect() {
         this.reset();
@@ -156,6 +160,26 @@ export function registerStateGauges(registry: Registry, deps: FrontDeps): void {
     (g, c) => {
       for (const [state, n] of Object.entries(c.notifications)) g.set({ state }, n);
     },
+  );
+  // The three to alert on when alerts stop going out (docs/operations.md).
+  gauge(
+    'cronwatch_notification_oldest_pending_seconds',
+    'Age of the oldest alert not yet delivered (0: none pending)',
+    undefined,
+    (g, c) => g.set(c.lags.oldestPendingSeconds ?? 0),
+  );
+  gauge(
+    'cronwatch_sweep_lag_seconds',
+    'How far past its deadline the most overdue check not yet swept is (0: none)',
+    undefined,
+    (g, c) => g.set(c.lags.sweepLagSeconds ?? 0),
+  );
+  gauge(
+    'cronwatch_back_heartbeat_age_seconds',
+    'Seconds since any back instance last wrote its heartbeat (+Inf: none ever ran)',
+    undefined,
+    // +Inf rather than no value: an unlabelled gauge always shows one, and 0 would say "just now".
+    (g, c) => g.set(c.lags.backSeenSeconds ?? Infinity),
   );
 }
 

@@ -240,6 +240,34 @@ describe('GET /metrics', () => {
     assert.equal(value(m, 'cronwatch_notifications', { state: 'dead' }), 1);
   });
 
+  test('the oldest pending alert, the sweep lag and the back heartbeat, for operators to alert on', async () => {
+    // The three pending alerts of the test above were written at NOW.
+    now = new Date(NOW.getTime() + 24_000);
+    const deadlines = await db.pool.query<{ d: Date }>(
+      `SELECT next_deadline AS d FROM checks WHERE next_deadline IS NOT NULL`,
+    );
+    const overdue = deadlines.rows
+      .map((r) => (now.getTime() - r.d.getTime()) / 1000)
+      .filter((s) => s >= 0);
+    assert.ok(overdue.length > 0, 'the fixtures hold an overdue check');
+    let m = await scrape();
+    assert.equal(value(m, 'cronwatch_notification_oldest_pending_seconds'), 24);
+    assert.equal(value(m, 'cronwatch_sweep_lag_seconds'), Math.max(...overdue));
+    assert.deepEqual(
+      samples(m, 'cronwatch_back_heartbeat_age_seconds').map((x) => x.value),
+      ['+Inf'],
+      'no back ever ran',
+    );
+    await db.pool.query(
+      `INSERT INTO back_instances (id, hostname, pid, started_at, seen_at) VALUES ('b1', 'h', 1, $1, $1)`,
+      [new Date(NOW.getTime() + 26_000)],
+    );
+    now = new Date(NOW.getTime() + 30_000);
+    m = await scrape();
+    assert.equal(value(m, 'cronwatch_back_heartbeat_age_seconds'), 4);
+    assert.equal(value(m, 'cronwatch_notification_oldest_pending_seconds'), 30);
+  });
+
   test('beyond the bound, sent comes from the row estimate; pending and dead stay exact', async () => {
     await db.pool.query('ANALYZE notifications');
     assert.deepEqual(await countNotifications(db.pool, 1_000), {
