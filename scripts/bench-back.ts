@@ -100,7 +100,15 @@ export function spawnBack(
   for (const name of Object.keys(settings)) delete env[name];
   return spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli.ts', 'back'], {
     cwd: root,
-    env: { ...env, DATABASE_URL: databaseUrl, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...extra },
+    env: {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+      // The benchmark's receivers are on loopback, which the outbound policy refuses by default.
+      OUTBOUND_ALLOW_PRIVATE: '1',
+      ...extra,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

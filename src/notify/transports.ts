@@ -11,6 +11,6 @@ export function createTransports(config: Config): Transports {
   return {
     email: emailTransport(config.smtp, config.back.dispatchTimeoutMs),
     slack: slackTransport(config.slack),
-    webhook: webhookTransport(),
+    webhook: webhookTransport({ allowPrivate: config.outboundAllowPrivate }),
   };
 }

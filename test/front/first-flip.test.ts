@@ -35,7 +35,8 @@ async function newCheck(status = 'new'): Promise<{ uuid: string; slug: string }>
   return { uuid: rows[0].uuid, slug };
 }
 
-/** The check's flips and its alerts (notification kinds), oldest first. */
+/** The check's flips and its alerts (notification kinds), oldest first (by flip: a
+ * notification's id is a random uuid, and ordering by it made this test flaky). */
 async function historyOf(where: string, value: string) {
   const flips = await db.pool.query(
     `SELECT f.from_status || '>' || f.to_status AS flip,
@@ -45,7 +46,7 @@ async function historyOf(where: string, value: string) {
   );
   const alerts = await db.pool.query(
     `SELECT n.payload->>'kind' AS kind FROM notifications n JOIN flips f ON f.id = n.flip_id
-       JOIN checks c ON c.id = f.check_id WHERE ${where} = $1 ORDER BY n.id`,
+       JOIN checks c ON c.id = f.check_id WHERE ${where} = $1 ORDER BY f.id, n.created_at`,
     [value],
   );
   return { flips: flips.rows.map((r) => r.flip), alerts: alerts.rows.map((r) => r.kind) };

@@ -7,7 +7,13 @@ import { createTransports } from '../../src/notify/transports.js';
 /** Back dependencies for in-process tests: silent logs, a pinned random, the given env. */
 export function backDeps(pool: Pool, env: Record<string, string> = {}): BackDeps {
   const config = loadConfig(
-    { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', LOG_FORMAT: 'json', ...env },
+    // Receivers run on loopback, which the outbound policy refuses unless allowed.
+    {
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      LOG_FORMAT: 'json',
+      OUTBOUND_ALLOW_PRIVATE: '1',
+      ...env,
+    },
     false,
   );
   return {

@@ -72,7 +72,8 @@ export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   for (const name of Object.keys(settings)) delete env[name];
   // The test runner marks its children; the CLI is not a test file.
   delete env.NODE_TEST_CONTEXT;
-  return { ...env, LOG_FORMAT: 'json', ...vars };
+  // Test receivers run on loopback, which the outbound policy refuses unless allowed.
+  return { ...env, LOG_FORMAT: 'json', OUTBOUND_ALLOW_PRIVATE: '1', ...vars };
 }
 
 /**

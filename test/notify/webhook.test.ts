@@ -7,7 +7,8 @@ import { webhookTransport } from '../../src/notify/webhook.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
 
 const hook = await startHttpReceiver();
-const webhook = webhookTransport();
+// The receivers are on loopback, which the outbound policy refuses unless allowed.
+const webhook = webhookTransport({ allowPrivate: true });
 after(() => webhook.close?.());
 
 const event: AlertEvent = {
@@ -126,7 +127,7 @@ test('a kept-alive socket reset by the receiver as it is reused: sent again at o
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   after(() => new Promise((r) => server.close(r)));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const local = webhookTransport();
+  const local = webhookTransport({ allowPrivate: true });
   after(() => local.close?.());
   const deliver = () =>
     local.send({ id: 'n-2', target: { url }, event, text: { subject: 's', body: 'b' } }, 1000);
@@ -134,4 +135,26 @@ test('a kept-alive socket reset by the receiver as it is reused: sent again at o
   await deliver();
   // The second delivery: reset on connection 1, then delivered on a connection of its own.
   assert.deepEqual(seen, [1, 1, 2]);
+});
+
+test('the outbound policy: loopback refused unless allowed, metadata always; before any connection', async () => {
+  const strict = webhookTransport({ allowPrivate: false });
+  after(() => strict.close?.());
+  const delivery = (url: string) => ({
+    id: 'n-2',
+    target: { url },
+    event,
+    text: { subject: 's', body: 'b' },
+  });
+  const before = hook.connections;
+  const loopback = await failure(strict.send(delivery(`${hook.url}/a`), 1000));
+  assert.equal(loopback.permanent, true, 'a refused target is dead at once, not retried');
+  assert.match(loopback.message, /webhook: .*127\.0\.0\.1/);
+  // Even with private ranges allowed, the cloud metadata address is refused (an IP literal:
+  // checked before node would connect to it).
+  for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/x']) {
+    const err = await failure(webhook.send(delivery(url), 1000));
+    assert.equal(err.permanent, true, url);
+  }
+  assert.equal(hook.connections, before, 'no connection was opened for a refused target');
 });
