@@ -142,7 +142,7 @@ export const settings = {
   GOCRON_CREATE_ACCOUNTS:
     'whether a gocron check-in of an unknown account creates it, true or false (default true, as gocron)',
   OUTBOUND_ALLOW_PRIVATE:
-    '1 lets job calls reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
+    '1 lets job calls and webhooks reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
   JOBS_CONCURRENCY: 'job attempts in flight per back instance, 1-10000 (default 256)',
 } as const;
 
