@@ -19,6 +19,7 @@ import {
   primary,
   restart,
   settled,
+  stopFormation,
   type NodeName,
 } from './formation.js';
 import {
@@ -177,7 +178,11 @@ await scenario('failover', async () => {
   const what = process.env.CHAOS_KILL === 'postgres' ? 'postgres' : 'node';
   await formation();
   const results: Run[] = [];
-  for (let i = 0; i < runs; i++) results.push(await oneRun(what));
+  try {
+    for (let i = 0; i < runs; i++) results.push(await oneRun(what));
+  } finally {
+    if (process.env.CHAOS_PAF_KEEP !== '1') await stopFormation();
+  }
   const sum = (f: (r: Run) => number) => results.reduce((a, r) => a + f(r), 0);
   const max = (f: (r: Run) => number) => Math.max(...results.map(f));
   const lostPings = sum((r) => r.acked - r.found);

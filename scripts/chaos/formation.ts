@@ -48,7 +48,9 @@ function autoctl(args: string[], log: string): void {
 /** The command lines of the formation, as docs/operations.md gives them. */
 export function createArgs(name: 'monitor' | NodeName): string[] {
   const common = ['--pgdata', path.join(DIR, name), '--pgport', String(portOf(name))];
-  const net = ['--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl'];
+  // --listen: pg_autoctl sets listen_addresses='*' otherwise; the formation is for this
+  // machine only (trust authentication), so it must not be reachable from elsewhere.
+  const net = ['--hostname', '127.0.0.1', '--listen', '127.0.0.1', '--auth', 'trust', '--no-ssl'];
   if (name === 'monitor') return ['create', 'monitor', ...common, ...net, '--run'];
   return [
     'create',
@@ -183,4 +185,16 @@ export function kill(name: NodeName, what: 'postgres' | 'node'): void {
 /** Starts a killed node again: it rejoins the formation (as the standby, after a failover). */
 export function restart(name: NodeName): void {
   ensure(name);
+}
+
+/**
+ * Stops the formation (each supervisor's SIGTERM is pg_autoctl's clean stop, PostgreSQL
+ * included), so a scenario leaves no server behind; CHAOS_PAF_KEEP=1 keeps it for the next.
+ */
+export async function stopFormation(): Promise<void> {
+  const pids = (['monitor', ...NODES] as const)
+    .map((name) => supervisorPid(name))
+    .filter((pid): pid is number => pid !== undefined);
+  for (const pid of pids) process.kill(pid, 'SIGTERM');
+  await until(async () => pids.every((pid) => !isAlive(pid)), 60_000, 500);
 }
