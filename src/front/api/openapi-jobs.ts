@@ -1,25 +1,7 @@
 // The /jobs/ part of the OpenAPI document (issue 12), kept apart from openapi.ts's checks.
-type Schema = Record<string, unknown>;
+import { FINAL_STATES } from '../../domain/job-retry.js';
+import { errors, json, keyed, nullable, param, ref, type Schema } from './openapi-parts.js';
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const param = (name: string): Schema => ({ $ref: `#/components/parameters/${name}` });
-const resp = (name: string): Schema => ({ $ref: `#/components/responses/${name}` });
-const json = (description: string, schema: Schema): Schema => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const names: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  404: 'NotFound',
-  409: 'Conflict',
-  413: 'TooLarge',
-  429: 'RateLimited',
-};
-const errors = (...codes: number[]): Record<string, Schema> =>
-  Object.fromEntries(codes.map((c) => [String(c), resp(names[c]!)]));
-const keyed = [{ apiKey: [] }];
-const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
 const instant = { type: 'string', format: 'date-time' };
 
 const httpSettings: Record<string, Schema> = {
@@ -112,18 +94,7 @@ export const jobSchemas: Record<string, Schema> = {
     properties: {
       run_id: { type: 'string', format: 'uuid' },
       scheduled_for: instant,
-      state: {
-        enum: [
-          'pending',
-          'running',
-          'succeeded',
-          'failed',
-          'dead',
-          'missed',
-          'skipped',
-          'cancelled',
-        ],
-      },
+      state: { enum: ['pending', 'running', ...FINAL_STATES] },
       attempts: { type: 'integer', minimum: 0 },
       manual: { type: 'boolean' },
       started: nullable('string', { format: 'date-time' }),

@@ -5,8 +5,8 @@
 // the schemas below.
 import type { RequestHandler } from 'express';
 import { jobParameters, jobPaths, jobSchemas } from './openapi-jobs.js';
+import { errors, json, keyed, nullable, param, ref, type Schema } from './openapi-parts.js';
 
-type Schema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
 
 export interface OpenApiDocument {
@@ -22,18 +22,6 @@ export interface OpenApiDocument {
   };
   [key: string]: unknown;
 }
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const param = (name: string): Schema => ({ $ref: `#/components/parameters/${name}` });
-const resp = (name: string): Schema => ({ $ref: `#/components/responses/${name}` });
-const json = (description: string, schema: Schema): Schema => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const nullable = (type: string, extra: Schema = {}): Schema => ({
-  type: [type, 'null'],
-  ...extra,
-});
 
 const MIN_SECONDS = 60;
 const MAX_SECONDS = 31_536_000;
@@ -349,21 +337,6 @@ const responses: Record<string, Record<string, unknown>> = {
   },
 };
 
-const errors = (...codes: number[]): Record<string, Schema> => {
-  const names: Record<number, string> = {
-    400: 'BadRequest',
-    401: 'Unauthorized',
-    404: 'NotFound',
-    409: 'Conflict',
-    413: 'TooLarge',
-    429: 'RateLimited',
-  };
-  return Object.fromEntries(codes.map((c) => [String(c), resp(names[c]!)]));
-};
-
-// Which key an operation needs, in the extension x-key-scope: `read` (a read-only key will
-// do), `write` (a read-write key) or `none`.
-const keyed = [{ apiKey: [] }];
 const noKey: unknown[] = [];
 
 const checkBody = {
