@@ -19,6 +19,7 @@ import {
   running,
   stopper,
   SUPERUSER,
+  type Binaries,
 } from './embedded-server.js';
 import { clusterBase, reachableBinaries, type Owner } from './embedded-reach.js';
 
@@ -173,12 +174,15 @@ async function attach(
   opts: { port?: number; patient?: boolean; gone?: () => boolean } = {},
 ): Promise<Attached> {
   const { base, owner } = place;
+  // Looked up once, when first needed: checking whether the postgres user can run them
+  // spawns a shell, and a healing process may go round this loop for a while.
+  let bin: Binaries | undefined;
   for (let attempt = 0; ; attempt++) {
     if (opts.gone?.()) throw new Error('stopped');
     const found = await running(pgdata(base));
     const joined = found && (await join(found.port, secret));
     if (found && joined) return { server: found, client: joined, child: undefined };
-    const bin = await reachableBinaries(await binaries(), owner);
+    bin ??= await reachableBinaries(await binaries(), owner);
     if (!existsSync(path.join(pgdata(base), 'PG_VERSION'))) {
       await initialise(base, bin, owner, secret);
     }
