@@ -13,6 +13,15 @@ export function looksLikeKey(text: string): boolean {
   return KEY_SHAPE.test(text);
 }
 
+/**
+ * Whether a freshly drawn key may be handed out. Not one starting with "-": its prefix is
+ * what `cronwatch key revoke ACCOUNT PREFIX` takes, and the command line read such a prefix
+ * as an option ("unknown option '-hQCvEGktmXr'"), one key in 64.
+ */
+export function issuableKey(key: string): boolean {
+  return looksLikeKey(key) && !key.startsWith('-');
+}
+
 export function keyPrefix(key: string): string {
   return key.slice(0, PREFIX_LENGTH);
 }
