@@ -3,24 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { publicBase, type Config } from '../config.js';
 import { createAccount, deleteAccount, listAccounts, lockAccount } from '../db/accounts.js';
-import { insertApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
-import { transaction, type Pool, type Queryable } from '../db/pool.js';
-import { hashKey, issuableKey, keyPrefix } from '../domain/api-key.js';
+import { issueApiKey as addKey, listApiKeys, revokeApiKey, type KeyScope } from '../db/api-keys.js';
+import { transaction, type Pool } from '../db/pool.js';
 import { writeJsonLines } from './output.js';
 import { UsageError, withPool, accountIdOrUsage as accountId, noAccount } from './runtime.js';
 
 const ACCOUNT_NAME = /^[^\s\p{C}][^\p{C}]{0,199}$/u;
-
-/** A new key of the account: 24 random bytes (32 characters), stored as prefix + hash. */
-async function addKey(db: Queryable, accountId: number, scope: KeyScope, name: string) {
-  for (;;) {
-    const key = randomBytes(24).toString('base64url');
-    if (!issuableKey(key)) continue;
-    const prefix = keyPrefix(key);
-    if (await insertApiKey(db, { accountId, scope, prefix, hash: hashKey(key), name }))
-      return { key, prefix };
-  }
-}
 
 export async function accountCreateCommand(name: string, o: { json?: boolean }): Promise<void> {
   if (!ACCOUNT_NAME.test(name))

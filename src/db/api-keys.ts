@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hashKey, issuableKey, keyPrefix } from '../domain/api-key.js';
 import type { Queryable } from './pool.js';
 
 export type KeyScope = 'read' | 'write';
@@ -36,6 +38,25 @@ export async function insertApiKey(db: Queryable, k: NewKey): Promise<boolean> {
     [k.accountId, k.scope, k.prefix, k.hash, k.name],
   );
   return rowCount === 1;
+}
+
+/**
+ * A new key of the account (the CLI's `key create`, the dashboard's keys page): 24 random
+ * bytes (32 characters), stored as prefix + hash. The key itself is returned, to show once.
+ */
+export async function issueApiKey(
+  db: Queryable,
+  accountId: number,
+  scope: KeyScope,
+  name: string,
+): Promise<{ key: string; prefix: string }> {
+  for (;;) {
+    const key = randomBytes(24).toString('base64url');
+    if (!issuableKey(key)) continue;
+    const prefix = keyPrefix(key);
+    if (await insertApiKey(db, { accountId, scope, prefix, hash: hashKey(key), name }))
+      return { key, prefix };
+  }
 }
 
 export interface KeyInfo {

@@ -17,9 +17,32 @@ const CHECK = `${CHECK_FIELDS}, '' AS channels`;
 export interface ListFilter {
   tag: string | null;
   status: ApiStatus | null;
+  /** Part of a name or of a tag, any case; null: no search. */
+  search: string | null;
+  sort: ListSort;
   offset: number;
   limit: number;
 }
+
+export const LIST_SORTS = ['name', 'status', 'last'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+/** Each sort's ORDER BY (chosen from this table, never built from input); name breaks ties. */
+const ORDER: Record<ListSort, string> = {
+  name: 'c.name',
+  // The ones needing attention first.
+  status: `array_position(ARRAY['down','grace','up','new','paused'], c.shown), c.name`,
+  last: 'c."lastPingAt" DESC NULLS LAST, c.name',
+};
+
+/** The search as a LIKE pattern: its own % and _ match themselves. */
+function likePattern(search: string | null): string | null {
+  return search === null ? null : `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** Checks with the tag ($3) and matching the search ($4, a LIKE pattern), of account $1. */
+const MATCHES = `c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+  AND ($4::text IS NULL OR c.name ILIKE $4 OR EXISTS (SELECT 1 FROM unnest(c.tags) t WHERE t ILIKE $4))`;
 
 export interface DashboardCheck extends ShapeCheck {
   id: number;
@@ -35,26 +58,27 @@ export async function dashboardChecks(
 ): Promise<DashboardCheck[]> {
   const { rows } = await db.query<DashboardCheck>(
     `SELECT * FROM (SELECT ${CHECK}, ${STATUS} AS shown FROM checks c
-                     WHERE c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])) c
-      WHERE $4::text IS NULL OR c.shown = $4
-      ORDER BY c.name LIMIT $5 OFFSET $6`,
-    [accountId, now, f.tag, f.status, f.limit, f.offset],
+                     WHERE ${MATCHES}) c
+      WHERE $5::text IS NULL OR c.shown = $5
+      ORDER BY ${ORDER[f.sort]} LIMIT $6 OFFSET $7`,
+    [accountId, now, f.tag, likePattern(f.search), f.status, f.limit, f.offset],
   );
   return rows;
 }
 
-/** How many of the account's checks (with the tag, if given) are in each status. */
+/** How many of the account's checks (with the tag and search, if given) are in each status. */
 export async function statusCounts(
   db: Queryable,
   accountId: number,
   now: Date,
   tag: string | null,
+  search: string | null = null,
 ): Promise<Map<ApiStatus, number>> {
   const { rows } = await db.query<{ shown: ApiStatus; n: number }>(
     `SELECT ${STATUS} AS shown, count(*)::int AS n FROM checks c
-      WHERE c.account_id = $1 AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+      WHERE ${MATCHES}
       GROUP BY 1`,
-    [accountId, now, tag],
+    [accountId, now, tag, likePattern(search)],
   );
   return new Map(rows.map((r) => [r.shown, r.n]));
 }

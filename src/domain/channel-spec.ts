@@ -241,3 +241,7 @@ export function testText(
   if (publicUrl) lines.push('', publicUrl);
   return { subject: `cronwatch: test notification for ${channel.name}`, body: lines.join('\n') };
 }
+
+/** The input fields of each kind, besides kind and name: the dashboard draws its forms from it. */
+export const CHANNEL_FIELDS: Readonly<Record<ChannelKind, readonly (keyof ChannelInput)[]>> =
+  FIELDS;

@@ -20,6 +20,7 @@ import { redactUrl, requestLogger } from './request-log.js';
 import { metricsRouter, pingKindOf, PingMetrics } from './metrics.js';
 import { createRegistry } from '../metrics/registry.js';
 import { webRouter } from './web/index.js';
+import { pageHeaders } from './web/security.js';
 
 export type { FrontDeps };
 
@@ -31,7 +32,7 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.set('case sensitive routing', true);
   app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
   app.use(readPath);
-  app.get('/', home);
+  app.get('/', pageHeaders, home);
   app.get('/healthcheck', healthcheck(deps));
   app.get('/healthz', healthz(deps));
   app.use('/api/v3', apiCors, createApiRouter(deps));

@@ -153,7 +153,7 @@ if (missing && browserRequired()) {
       // Filter by tag: the form keeps the tag, the counts follow it.
       await page.locator('select#tag').selectOption('prod');
       await page.getByRole('button', { name: 'Filter' }).click();
-      await page.waitForURL(`${base}/dashboard?tag=prod`);
+      await page.waitForURL(`${base}/dashboard?q=&tag=prod`);
       assert.deepEqual(await rows.locator('td.name a').allTextContents(), [
         'hourly-sync',
         'nightly-backup',

@@ -48,9 +48,10 @@ function uniqueMatch(i: CheckInput): UniqueMatch | undefined {
 
 /**
  * Applies the body to an existing check (update) or to a new one; returns its uuid. The
- * caller holds the account lock (taken before any check lock: no lock-order cycle).
+ * caller holds the account lock (taken before any check lock: no lock-order cycle). The
+ * dashboard's check form writes through this too: one set of rules and messages.
  */
-async function write(
+export async function writeCheck(
   client: Client,
   accountId: number,
   existing: LockedApiCheck | undefined,
@@ -96,7 +97,7 @@ export function createCheck(deps: FrontDeps): RequestHandler {
       await lockAccount(client, accountId);
       const match = i.unique?.length ? uniqueMatch(i) : undefined;
       const existing = match ? await findUniqueMatch(client, accountId, match) : undefined;
-      const uuid = await write(client, accountId, existing, i, now);
+      const uuid = await writeCheck(client, accountId, existing, i, now);
       return [existing ? 200 : 201, await writtenCheckJson(deps, client, accountId, uuid)];
     });
     res.status(status).json(json);
@@ -125,7 +126,7 @@ export function updateCheck(deps: FrontDeps): RequestHandler {
     const json = await transaction(deps.pool, async (client) => {
       await lockAccount(client, accountId);
       const check = await lockPathCheck(client, accountId, req.params.id);
-      const uuid = await write(client, accountId, check, i, now);
+      const uuid = await writeCheck(client, accountId, check, i, now);
       return writtenCheckJson(deps, client, accountId, uuid);
     });
     res.json(json);

@@ -11,7 +11,9 @@ import { runDuration, scheduleWords } from '../../domain/describe.js';
 import { duration } from '../../domain/summary.js';
 import { percent, uptimeBuckets, uptimeRatio } from '../../domain/uptime.js';
 import { lockPathCheck } from '../api/checks-write.js';
-import { baseUrl, UUID } from '../api/params.js';
+import { baseUrl } from '../api/params.js';
+import { checkChannels, type CheckChannel } from '../../db/channel-links.js';
+import { pathCheckUuid, pathUuid } from './check-ref.js';
 import { resumeLocked } from '../api/pause.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -28,11 +30,6 @@ const PREVIEW_CHARS = 200;
 const FLIPS_SHOWN = 20;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function pathUuid(id: unknown): string {
-  if (typeof id !== 'string' || !UUID.test(id)) throw new HttpError(404, 'no such check');
-  return id.toLowerCase();
-}
 
 function copyable(id: string, text: string): Html {
   return html`<div class="copy">
@@ -100,23 +97,57 @@ function actions(c: PageCheck, s: WebSession): Html {
       <button type="submit" class="action-${action}">${label}</button>
     </form>`;
   return html`<div class="actions">
+    <a class="button" href="/dashboard/checks/${c.uuid}/edit">Edit</a>
     ${c.status === 'paused' ? form('resume', 'Resume') : form('pause', 'Pause')}
     ${form('delete', 'Delete', html`data-confirm="Delete this check, its pings and its history?"`)}
   </div>`;
+}
+
+function alertsTo(channels: CheckChannel[], s: WebSession): Html {
+  if (channels.length === 0) return html`<span class="muted">nowhere: no channel linked</span>`;
+  return html`${channels.map(
+    (ch, i) =>
+      html`${i ? ', ' : ''}${
+        s.scope === 'write'
+          ? html`<a href="/dashboard/channels/${ch.uuid}">${ch.name}</a>`
+          : ch.name
+      } <span class="muted">(${ch.kind})</span>`,
+  )}`;
+}
+
+/** The ping URL and crontab line; none for a read-only session (as a read-only API key). */
+function pingSection(c: PageCheck, pingUrl: string, s: WebSession, created: boolean): Html {
+  if (s.scope !== 'write') return html``;
+  return html`<section class="ping-section${created ? ' created' : ''}">
+    ${
+      created
+        ? html`<p class="notice" role="status">
+            Check created. Call this URL when the job runs, or add the line below to its crontab.
+          </p>`
+        : ''
+    }
+    <h2>Ping URL</h2>
+    ${copyable('ping-url', pingUrl)}
+    <h2>Crontab line</h2>
+    ${copyable('crontab-line', crontabLine(c, pingUrl))}
+  </section>`;
 }
 
 export function checkPage(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const s = sessionOf(res);
     const now = deps.clock();
-    const c = await dashboardCheck(deps.pool, s.accountId, pathUuid(req.params.id), now);
+    const uuid = await pathCheckUuid(deps.pool, s.accountId, req.params.id);
+    const c = await dashboardCheck(deps.pool, s.accountId, uuid, now);
     if (!c) throw new HttpError(404, 'no such check');
     const monthAgo = new Date(now.getTime() - 30 * DAY);
-    const [pings, flips, inputs] = await Promise.all([
+    const [pings, flips, inputs, channels] = await Promise.all([
       listApiPings(deps.pool, c.id, deps.config.pings.keep, PINGS_SHOWN, PREVIEW_CHARS),
       recentFlips(deps.pool, c.id, FLIPS_SHOWN),
       uptimeInputs(deps.pool, [c.id], monthAgo, now),
+      checkChannels(deps.pool, c.id),
     ]);
+    const created = req.query.created === '1';
     const input = inputs.get(c.id)!;
     const since = input.monitoredSince;
     const days = uptimeBuckets(input.statusAtStart, input.flips, since, monthAgo, now, 30);
@@ -133,6 +164,7 @@ export function checkPage(deps: FrontDeps): RequestHandler {
     const t = timing(c);
     const pingUrl = `${baseUrl(deps)}/ping/${c.uuid}`;
     const body = html`<p><a href="/dashboard">← all checks</a></p>
+      ${created ? pingSection(c, pingUrl, s, true) : ''}
       <h1 class="check-title">
         <span class="dot st-${c.shown}"></span> ${c.name}
         <span class="badge st-${c.shown}">${STATUS_LABEL[c.shown]}</span>
@@ -153,12 +185,11 @@ export function checkPage(deps: FrontDeps): RequestHandler {
         <dd>${t.lastDuration ?? html`<span class="muted">–</span>`}</dd>
         <dt>Pings</dt>
         <dd>${c.pingCount}</dd>
+        <dt>Alerts go to</dt>
+        <dd class="alerts-to">${alertsTo(channels, s)}</dd>
       </dl>
       ${actions(c, s)}
-      <h2>Ping URL</h2>
-      ${copyable('ping-url', pingUrl)}
-      <h2>Crontab line</h2>
-      ${copyable('crontab-line', crontabLine(c, pingUrl))}
+      ${created ? '' : pingSection(c, pingUrl, s, false)}
       <h2>Uptime</h2>
       <div class="strips">
         <div>

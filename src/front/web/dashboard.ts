@@ -4,8 +4,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import {
   accountTags,
   dashboardChecks,
+  LIST_SORTS,
   statusCounts,
   type DashboardCheck,
+  type ListSort,
 } from '../../db/dashboard.js';
 import type { ApiStatus } from '../../domain/api-shapes.js';
 import { scheduleWords } from '../../domain/describe.js';
@@ -15,13 +17,17 @@ import { nextCell, timeCell, timing } from './check-cells.js';
 import { html, query, type Html } from './html.js';
 import { layout } from './layout.js';
 import { pageParam, STATUS_LABEL, STATUSES, statusParam, textParam } from './params.js';
-import { sessionOf } from './session.js';
+import { sessionOf, type WebSession } from './session.js';
+import { checkRef } from './check-ref.js';
+import { HttpError } from '../errors.js';
 
 export const PAGE_SIZE = 50;
 
 interface ListView {
   tag: string | null;
   status: ApiStatus | null;
+  search: string | null;
+  sort: ListSort;
   page: number;
   counts: Map<ApiStatus, number>;
   checks: DashboardCheck[];
@@ -33,18 +39,35 @@ async function load(deps: FrontDeps, req: Request, res: Response): Promise<ListV
   const tag = textParam(q, 'tag', 200) ?? null;
   const status = statusParam(q) ?? null;
   const page = pageParam(q);
+  const search = textParam(q, 'q', 200)?.trim() || null;
+  const sort = (textParam(q, 'sort', 10) ?? 'name') as ListSort;
+  if (!LIST_SORTS.includes(sort))
+    throw new HttpError(400, `sort must be one of ${LIST_SORTS.join(', ')} (got "${sort}")`);
   const { accountId } = sessionOf(res);
   const now = deps.clock();
   const [counts, checks] = await Promise.all([
-    statusCounts(deps.pool, accountId, now, tag),
+    statusCounts(deps.pool, accountId, now, tag, search),
     dashboardChecks(deps.pool, accountId, now, {
       tag,
       status,
+      search,
+      sort,
       offset: (page - 1) * PAGE_SIZE,
       limit: PAGE_SIZE,
     }),
   ]);
-  return { tag, status, page, counts, checks, now };
+  return { tag, status, search, sort, page, counts, checks, now };
+}
+
+/** The list's query string with some parameters changed (the default sort is left out). */
+function listQuery(v: ListView, change: Record<string, string | number | null> = {}): string {
+  return query({
+    q: v.search,
+    tag: v.tag,
+    status: v.status ? STATUS_LABEL[v.status] : null,
+    sort: v.sort === 'name' ? null : v.sort,
+    ...change,
+  });
 }
 
 /** Checks with the tag, whatever their status. */
@@ -64,7 +87,7 @@ function dot(status: ApiStatus): Html {
 function tabs(v: ListView): Html {
   const tab = (status: ApiStatus | null, label: string, n: number) => {
     const cls = `tab${v.status === status ? ' current' : ''}${status ? ` st-${status}` : ''}`;
-    const href = `/dashboard${query({ tag: v.tag, status: status ? STATUS_LABEL[status] : null })}`;
+    const href = `/dashboard${listQuery(v, { status: status ? STATUS_LABEL[status] : null })}`;
     return html`<a class="${cls}" href="${href}" data-count="${status ?? 'all'}">${label} <b>${n}</b></a>`;
   };
   return html`<nav class="tabs" aria-label="Filter by status">
@@ -73,24 +96,45 @@ function tabs(v: ListView): Html {
 }
 
 function tagFilter(v: ListView, tags: string[]): Html {
-  if (tags.length === 0) return html``;
-  return html`<form class="tagfilter" method="get" action="/dashboard">
-    ${v.status ? html`<input type="hidden" name="status" value="${STATUS_LABEL[v.status]}" />` : ''}
-    <label for="tag">Tag</label>
-    <select id="tag" name="tag">
-      <option value="">all tags</option>
-      ${tags.map((t) => html`<option value="${t}" ${t === v.tag ? 'selected' : ''}>${t}</option>`)}
-    </select>
+  const hidden = (name: string, value: string | null) =>
+    value ? html`<input type="hidden" name="${name}" value="${value}" />` : '';
+  return html`<form class="tagfilter" method="get" action="/dashboard" role="search">
+    ${hidden('status', v.status ? STATUS_LABEL[v.status] : null)}
+    ${hidden('sort', v.sort === 'name' ? null : v.sort)}
+    <label for="q" class="visually-hidden">Search</label>
+    <input id="q" name="q" type="search" value="${v.search}" placeholder="name or tag" maxlength="200" />
+    ${
+      tags.length
+        ? html`<label for="tag">Tag</label>
+            <select id="tag" name="tag">
+              <option value="">all tags</option>
+              ${tags.map((t) => html`<option value="${t}" ${t === v.tag ? 'selected' : ''}>${t}</option>`)}
+            </select>`
+        : ''
+    }
     <button type="submit">Filter</button>
   </form>`;
 }
 
-function row(c: DashboardCheck, now: Date): Html {
+function sortLinks(v: ListView): Html {
+  const names: Record<ListSort, string> = { name: 'name', status: 'status', last: 'last ping' };
+  return html`<nav class="sorts" aria-label="Sort">
+    Sort by
+    ${LIST_SORTS.map((s) =>
+      s === v.sort
+        ? html`<b class="sort current" data-sort="${s}">${names[s]}</b>`
+        : html`<a class="sort" data-sort="${s}" href="/dashboard${listQuery(v, { sort: s === 'name' ? null : s, page: null })}">${names[s]}</a>`,
+    )}
+  </nav>`;
+}
+
+function row(c: DashboardCheck, now: Date, s: WebSession): Html {
   const t = timing(c);
-  return html`<tr data-uuid="${c.uuid}" class="check st-${c.shown}">
+  const ref = checkRef(c.uuid, s);
+  return html`<tr data-uuid="${ref}" class="check st-${c.shown}">
     <td class="status">${dot(c.shown)}<span class="label">${STATUS_LABEL[c.shown]}</span></td>
     <td class="name">
-      <a href="/dashboard/checks/${c.uuid}">${c.name}</a>
+      <a href="/dashboard/checks/${ref}">${c.name}</a>
       ${c.description ? html`<div class="desc">${c.description}</div>` : ''}
     </td>
     <td class="tags">
@@ -100,8 +144,8 @@ function row(c: DashboardCheck, now: Date): Html {
       ${scheduleWords(c)}
       <div class="muted">grace ${duration(c.grace)}</div>
     </td>
-    <td class="last">${timeCell(t.lastPing, now, 'never')}</td>
-    <td class="next">${nextCell(t, c.shown, now)}</td>
+    <td class="last" data-label="Last ping">${timeCell(t.lastPing, now, 'never')}</td>
+    <td class="next" data-label="Next expected">${nextCell(t, c.shown, now)}</td>
     <td class="duration">${t.lastDuration ?? html`<span class="muted">–</span>`}</td>
   </tr>`;
 }
@@ -111,11 +155,7 @@ function pager(v: ListView): Html {
   if (pages === 1) return html``;
   const link = (page: number, label: string) =>
     html`<a
-      href="/dashboard${query({
-        tag: v.tag,
-        status: v.status ? STATUS_LABEL[v.status] : null,
-        page,
-      })}"
+      href="/dashboard${listQuery(v, { page })}"
       >${label}</a
     >`;
   return html`<nav class="pager" aria-label="Pages">
@@ -132,25 +172,24 @@ export function dashboardPage(deps: FrontDeps): RequestHandler {
       load(deps, req, res),
       accountTags(deps.pool, session.accountId),
     ]);
-    const body = html`<h1>Checks</h1>
-      <div class="filters">${tabs(v)} ${tagFilter(v, tags)}</div>
+    const body = html`<div class="title-row">
+        <h1>Checks</h1>
+        ${session.scope === 'write' ? html`<a class="button primary" href="/dashboard/checks/new">New check</a>` : ''}
+      </div>
+      <div class="filters">${tabs(v)} ${tagFilter(v, tags)} ${sortLinks(v)}</div>
       ${
         v.checks.length === 0
           ? html`<p class="empty">
               ${
-                total(v) === 0 && !v.tag && !v.status
-                  ? html`No checks yet. Ping a URL, or add one with the API or
-                      <code>cronwatch check add</code>.`
+                total(v) === 0 && !v.tag && !v.status && !v.search
+                  ? html`No checks yet. Add one with <a href="/dashboard/checks/new">New check</a>,
+                      the API or <code>cronwatch check add</code>.`
                   : 'No checks match this filter.'
               }
             </p>`
           : html`<table
               class="checks"
-              data-refresh="/dashboard/status.json${query({
-                tag: v.tag,
-                status: v.status ? STATUS_LABEL[v.status] : null,
-                page: v.page,
-              })}"
+              data-refresh="/dashboard/status.json${listQuery(v, { page: v.page })}"
             >
               <thead>
                 <tr>
@@ -164,7 +203,7 @@ export function dashboardPage(deps: FrontDeps): RequestHandler {
                 </tr>
               </thead>
               <tbody>
-                ${v.checks.map((c) => row(c, v.now))}
+                ${v.checks.map((c) => row(c, v.now, session))}
               </tbody>
             </table>`
       }
@@ -188,6 +227,7 @@ export function dashboardPage(deps: FrontDeps): RequestHandler {
 export function dashboardJson(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const v = await load(deps, req, res);
+    const session = sessionOf(res);
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     res.set('Cache-Control', 'no-store');
     res.json({
@@ -196,7 +236,7 @@ export function dashboardJson(deps: FrontDeps): RequestHandler {
       checks: v.checks.map((c) => {
         const t = timing(c);
         return {
-          uuid: c.uuid,
+          uuid: checkRef(c.uuid, session),
           status: c.shown,
           label: STATUS_LABEL[c.shown],
           lastPing: iso(t.lastPing),

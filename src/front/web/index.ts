@@ -1,14 +1,25 @@
 // The pages: sign-in, the dashboard (a session), public status pages, and their static files.
 // Mounted after the API and the badges, so none of this touches those routes.
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { fileURLToPath } from 'node:url';
 import { apiRateLimit } from '../api/rate-limit.js';
 import type { FrontDeps } from '../deps.js';
-import { clientMessage, HttpError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { checkAction, checkPage } from './check-page.js';
+import { describeJson, editCheckPage, newCheckPage, saveCheckForm } from './check-form.js';
+import { manyFields } from './form.js';
 import { dashboardJson, dashboardPage } from './dashboard.js';
-import { html } from './html.js';
-import { layout } from './layout.js';
+import {
+  addChannel,
+  channelsPage,
+  editChannelForm,
+  newChannelPage,
+  removeChannelForm,
+  showChannel,
+  testChannelForm,
+} from './channels.js';
+import { onlyPages, pageErrors, pageNotFound } from './error-pages.js';
+import { createKey, keysPage, revokeKey } from './keys.js';
 import { publicStatus } from './public-status.js';
 import { pageHeaders } from './security.js';
 import {
@@ -25,22 +36,6 @@ import { addStatusPage, removeStatusPage, statusPagesPage } from './status-pages
 // ../../../public from src/front/web (tsx) and from dist/front/web (compiled) alike.
 const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
 
-/** Errors of the pages as a page (the API's are JSON): the message of a 4xx, escaped. */
-const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  const status = typeof err?.status === 'number' ? err.status : 500;
-  if (status >= 500 || res.headersSent) return next(err);
-  const message = clientMessage(err, status);
-  res.status(status).set('Cache-Control', 'no-store').type('html');
-  res.send(
-    layout(
-      { title: `Error ${status}` },
-      html`<h1>Error ${status}</h1>
-        <p class="error" role="alert">${message}</p>
-        <p><a href="/dashboard">Back to the dashboard</a></p>`,
-    ).text,
-  );
-};
-
 const noSuchPage: RequestHandler = () => {
   throw new HttpError(404, 'no such page');
 };
@@ -56,6 +51,8 @@ export function webRouter(deps: FrontDeps): Router {
     pageHeaders,
     express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }),
   );
+  // Browsers ask for /favicon.ico whatever the page says.
+  r.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
   r.get('/login', pageHeaders, session, showLogin(deps));
   r.post('/login', pageHeaders, form, login(deps, apiRateLimit(deps)));
   r.post(
@@ -74,15 +71,34 @@ export function webRouter(deps: FrontDeps): Router {
   d.use(pageHeaders, session, requireSession);
   d.get('/', dashboardPage(deps));
   d.get('/status.json', dashboardJson(deps));
+  const manyWrite = [manyFields, requireCsrf, requireWrite];
+  d.get('/describe.json', describeJson());
+  d.get('/checks/new', requireWrite, newCheckPage(deps));
+  d.post('/checks/new', manyWrite, saveCheckForm(deps, 'create'));
+  d.get('/checks/:id/edit', requireWrite, editCheckPage(deps));
+  d.post('/checks/:id/edit', manyWrite, saveCheckForm(deps, 'update'));
   d.get('/checks/:id', checkPage(deps));
   d.post('/checks/:id/pause', write, checkAction(deps, 'pause'));
   d.post('/checks/:id/resume', write, checkAction(deps, 'resume'));
   d.post('/checks/:id/delete', write, checkAction(deps, 'delete'));
+  // Channels hold credentials: as in the API, a read-write key sees them.
+  d.get('/channels', requireWrite, channelsPage(deps));
+  d.get('/channels/new', requireWrite, newChannelPage());
+  d.post('/channels/new', write, addChannel(deps));
+  d.get('/channels/:id', requireWrite, showChannel(deps));
+  d.post('/channels/:id', write, editChannelForm(deps));
+  d.post('/channels/:id/test', write, testChannelForm(deps));
+  d.post('/channels/:id/delete', write, removeChannelForm(deps));
+  d.get('/keys', requireWrite, keysPage(deps));
+  d.post('/keys', write, createKey(deps));
+  d.post('/keys/:prefix/revoke', write, revokeKey(deps));
   d.get('/status-pages', statusPagesPage(deps));
   d.post('/status-pages', write, addStatusPage(deps));
   d.post('/status-pages/:slug/delete', write, removeStatusPage(deps));
   d.use(noSuchPage);
   r.use('/dashboard', d);
+  // Any other address a browser asks for: a 404 page (API clients get the JSON 404 after).
+  r.use(onlyPages, pageHeaders, session, pageNotFound);
   r.use(['/login', '/logout', '/dashboard', '/status'], pageErrors);
   return r;
 }

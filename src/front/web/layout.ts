@@ -16,6 +16,9 @@ export function layout(o: PageOptions, body: Html): Html {
         <a class="brand" href="/dashboard">cronwatch</a>
         <nav>
           <a href="/dashboard">Checks</a>
+          <a href="/dashboard/jobs">Jobs</a>
+          <a href="/dashboard/channels">Channels</a>
+          <a href="/dashboard/keys">Keys</a>
           <a href="/dashboard/status-pages">Status pages</a>
         </nav>
         <form method="post" action="/logout" class="signout">
@@ -24,15 +27,18 @@ export function layout(o: PageOptions, body: Html): Html {
           <button type="submit">Sign out</button>
         </form>
       </header>`
-    : html`<header class="top"><span class="brand">cronwatch</span></header>`;
+    : html`<header class="top">
+        <a class="brand" href="/">cronwatch</a>
+        <nav><a href="/login">Sign in</a></nav>
+      </header>`;
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${o.title} · cronwatch</title>
-        <link rel="icon" href="data:," />
-    <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/app.css" />
         ${(o.scripts ?? []).map((s) => html`<script src="/static/${s}" defer></script>`)}
       </head>
       <body>

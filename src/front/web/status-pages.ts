@@ -36,7 +36,11 @@ export function statusPagesPage(deps: FrontDeps): RequestHandler {
                   pattern="[a-z0-9][a-z0-9\\-]{1,62}[a-z0-9]"
                   maxlength="64"
                   placeholder="acme"
+                  aria-describedby="slug-hint"
                 />
+              </div>
+              <div class="hint" id="slug-hint">
+                3-64 lower-case letters, digits and dashes, not starting or ending with a dash
               </div>
               <label for="title">Title</label>
               <input id="title" name="title" maxlength="200" placeholder="Acme scheduled jobs" />

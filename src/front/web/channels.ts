@@ -1,0 +1,346 @@
+// /dashboard/channels: the account's channels (email, Slack, webhook and whatever kinds
+// src/domain/channel-spec.ts knows: the forms are drawn from its CHANNEL_KINDS and
+// CHANNEL_FIELDS), with the checks and jobs each alerts for; add, edit, delete, send a test.
+// Channels hold credentials, so, as in the API, every channel page needs a read-write key.
+// Validation is the API's (newChannelSpec, updatedChannelSpec): the same messages, each
+// next to the field it names.
+import type { RequestHandler, Response } from 'express';
+import { channelUses, type ChannelUse, type LinkedItem } from '../../db/channel-links.js';
+import {
+  deleteChannel,
+  findAccountChannel,
+  insertChannel,
+  listChannelRows,
+  updateChannel,
+  type ChannelRow,
+} from '../../db/channels.js';
+import { transaction, type Queryable } from '../../db/pool.js';
+import {
+  CHANNEL_FIELDS,
+  CHANNEL_KINDS,
+  channelJson,
+  isChannelKind,
+  newChannelSpec,
+  updatedChannelSpec,
+  type ChannelInput,
+  type ChannelKind,
+} from '../../domain/channel-spec.js';
+import { sendChannelTest } from '../../notify/channel-test.js';
+import type { FrontDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { errorsOf, field, formError, formText, type FieldErrors } from './form.js';
+import { html, type Html } from './html.js';
+import { layout } from './layout.js';
+import { sessionOf, type WebSession } from './session.js';
+
+/** Labels of the fields the pages know; a field of a new kind is shown by its name. */
+const LABELS: Partial<Record<string, [string, string?]>> = {
+  to: ['To', 'email addresses, separated by commas'],
+  url: ['URL'],
+  channel: ['Slack channel', 'optional: overrides the webhook’s own channel'],
+  secret: ['Secret', 'optional: each request is signed with it'],
+};
+
+/** The fields a message can be shown next to ("kind" is chosen above the form: form-level). */
+function allFields(): string[] {
+  return ['name', ...new Set(Object.values(CHANNEL_FIELDS).flat())];
+}
+
+function send(res: Response, status: number, s: WebSession, title: string, body: Html): void {
+  res.status(status).set('Cache-Control', 'no-store').type('html');
+  res.send(
+    layout({ title, account: s.account, csrf: s.csrf, scripts: ['dashboard.js'] }, body).text,
+  );
+}
+
+/** A config value shown in the form, or undefined for a credential (hidden, kept if blank). */
+function shownValue(c: ChannelRow, name: string): string | undefined {
+  const shown = channelJson(c)[name];
+  const stored = c.config[name];
+  return typeof stored === 'string' && shown === stored ? stored : undefined;
+}
+
+function details(c: ChannelRow): Html {
+  const entries = Object.entries(channelJson(c)).filter(
+    ([k, v]) => !['id', 'name', 'kind'].includes(k) && v !== null && v !== false,
+  );
+  return html`${entries.map(
+    ([k, v]) =>
+      html`<div class="detail"><span class="muted">${k}</span> <span class="value">${v === true ? 'set' : String(v)}</span></div>`,
+  )}`;
+}
+
+function usedBy(use: ChannelUse | undefined): Html {
+  const links = (items: LinkedItem[], path: string) =>
+    items.map(
+      (it, i) => html`${i ? ', ' : ''}<a href="/dashboard/${path}/${it.uuid}">${it.name}</a>`,
+    );
+  if (!use || (use.checks.length === 0 && use.jobs.length === 0))
+    return html`<span class="muted">no check or job</span>`;
+  return html`${use.checks.length ? html`<div>checks: ${links(use.checks, 'checks')}</div>` : ''}
+  ${use.jobs.length ? html`<div>jobs: ${links(use.jobs, 'jobs')}</div>` : ''}`;
+}
+
+function testForm(c: ChannelRow, s: WebSession): Html {
+  return html`<form method="post" action="/dashboard/channels/${c.uuid}/test">
+    <input type="hidden" name="_csrf" value="${s.csrf}" />
+    <button type="submit" class="action-test">Send test</button>
+  </form>`;
+}
+
+function deleteForm(c: ChannelRow, s: WebSession): Html {
+  return html`<form
+    method="post"
+    action="/dashboard/channels/${c.uuid}/delete"
+    data-confirm="Delete this channel? Its checks will no longer alert through it."
+  >
+    <input type="hidden" name="_csrf" value="${s.csrf}" />
+    <button type="submit" class="action-delete">Delete</button>
+  </form>`;
+}
+
+export function channelsPage(deps: FrontDeps): RequestHandler {
+  return async (_req, res) => {
+    const s = sessionOf(res);
+    const [channels, uses] = await Promise.all([
+      listChannelRows(deps.pool, s.accountId),
+      channelUses(deps.pool, s.accountId),
+    ]);
+    const body = html`<div class="title-row">
+        <h1>Channels</h1>
+        <a class="button primary" href="/dashboard/channels/new">Add channel</a>
+      </div>
+      <p>Where alerts go. A check alerts through the channels linked to it (on its edit page).</p>
+      ${
+        channels.length === 0
+          ? html`<p class="empty">No channels yet.</p>`
+          : html`<table class="channels cards">
+              <thead>
+                <tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Used by</th><th></th></tr>
+              </thead>
+              <tbody>
+                ${channels.map(
+                  (c) => html`<tr data-channel="${c.uuid}">
+                    <td class="name"><a href="/dashboard/channels/${c.uuid}">${c.name}</a></td>
+                    <td class="kind" data-label="Kind">${c.kind}</td>
+                    <td class="details" data-label="Sends to">${details(c)}</td>
+                    <td class="used" data-label="Used by">${usedBy(uses.get(c.id))}</td>
+                    <td class="row-actions">${testForm(c, s)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }`;
+    send(res, 200, s, 'Channels', body);
+  };
+}
+
+interface FormState {
+  kind: ChannelKind;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  /** The channel being edited; none for a new one. */
+  channel?: ChannelRow;
+}
+
+function channelForm(st: FormState, s: WebSession): Html {
+  const editing = st.channel;
+  const action = editing ? `/dashboard/channels/${editing.uuid}` : '/dashboard/channels/new';
+  const input = (name: string) => {
+    const hidden = editing && shownValue(editing, name) === undefined && name in editing.config;
+    return html`<input
+      id="${name}"
+      name="${name}"
+      value="${st.values[name] ?? ''}"
+      autocomplete="off"
+      spellcheck="false"
+      ${hidden ? html`placeholder="unchanged (not shown)"` : ''}
+    />`;
+  };
+  return html`${formError(st.errors)}
+    ${
+      editing
+        ? ''
+        : html`<form method="get" action="/dashboard/channels/new" class="kind-picker">
+            <label for="pick-kind">Kind</label>
+            <select id="pick-kind" name="kind">
+              ${CHANNEL_KINDS.map((k) => html`<option value="${k}" ${k === st.kind ? 'selected' : ''}>${k}</option>`)}
+            </select>
+            <button type="submit">Show its fields</button>
+          </form>`
+    }
+    <form method="post" action="${action}" class="stack channel-form" novalidate>
+      <input type="hidden" name="_csrf" value="${s.csrf}" />
+      <input type="hidden" name="kind" value="${st.kind}" />
+      ${field({
+        name: 'name',
+        label: 'Name',
+        input: input('name'),
+        errors: st.errors,
+        hint: editing ? undefined : 'optional: what it sends to, by default',
+      })}
+      ${CHANNEL_FIELDS[st.kind].map((name) =>
+        field({
+          name,
+          label: LABELS[name]?.[0] ?? name,
+          input: input(name),
+          errors: st.errors,
+          hint: LABELS[name]?.[1],
+        }),
+      )}
+      <div class="buttons">
+        <button type="submit" class="primary">${editing ? 'Save' : 'Add channel'}</button>
+      </div>
+    </form>`;
+}
+
+function kindParam(v: unknown): ChannelKind {
+  return isChannelKind(v) ? v : CHANNEL_KINDS[0];
+}
+
+export function newChannelPage(): RequestHandler {
+  return (req, res) => {
+    const s = sessionOf(res);
+    const kind = kindParam(req.query.kind);
+    const body = html`<p><a href="/dashboard/channels">← all channels</a></p>
+      <h1>Add a channel</h1>
+      ${channelForm({ kind, values: {}, errors: {} }, s)}`;
+    send(res, 200, s, 'Add a channel', body);
+  };
+}
+
+/** The form's fields as the API's input: blank means not given (a default, or unchanged). */
+function inputOf(body: Record<string, unknown>, kind: string): ChannelInput {
+  const out: Record<string, string> = { kind };
+  const names = isChannelKind(kind) ? ['name', ...CHANNEL_FIELDS[kind]] : ['name'];
+  for (const name of names) {
+    const v = formText(body, name);
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out as ChannelInput;
+}
+
+function valuesOf(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of allFields()) out[name] = formText(body, name) ?? '';
+  return out;
+}
+
+export function addChannel(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const s = sessionOf(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const kindText = formText(body, 'kind') ?? '';
+    const spec = newChannelSpec(inputOf(body, kindText));
+    if ('error' in spec) {
+      const page = html`<p><a href="/dashboard/channels">← all channels</a></p>
+        <h1>Add a channel</h1>
+        ${channelForm(
+          {
+            kind: kindParam(kindText),
+            values: valuesOf(body),
+            errors: errorsOf(spec.error, allFields()),
+          },
+          s,
+        )}`;
+      return send(res, 400, s, 'Add a channel', page);
+    }
+    const uuid = await insertChannel(deps.pool, s.accountId, spec, deps.clock());
+    res.redirect(303, `/dashboard/channels/${uuid}`);
+  };
+}
+
+async function pathChannel(
+  db: Queryable,
+  accountId: number,
+  id: unknown,
+  lock = false,
+): Promise<ChannelRow> {
+  const found =
+    typeof id === 'string' ? await findAccountChannel(db, accountId, id, { lock }) : undefined;
+  if (!found || 'error' in found) throw new HttpError(404, 'no such channel');
+  return found;
+}
+
+async function channelPage(
+  deps: FrontDeps,
+  res: Response,
+  c: ChannelRow,
+  st: { status: number; values?: Record<string, string>; errors?: FieldErrors; notice?: Html },
+): Promise<void> {
+  const s = sessionOf(res);
+  const uses = await channelUses(deps.pool, s.accountId);
+  const values =
+    st.values ??
+    Object.fromEntries(
+      ['name', ...CHANNEL_FIELDS[c.kind]].map((n) => [
+        n,
+        n === 'name' ? c.name : (shownValue(c, n) ?? ''),
+      ]),
+    );
+  const body = html`<p><a href="/dashboard/channels">← all channels</a></p>
+    <h1 class="channel-title">${c.name} <span class="tag">${c.kind}</span></h1>
+    ${st.notice ?? ''}
+    <dl class="facts">
+      <dt>Sends to</dt>
+      <dd>${details(c)}</dd>
+      <dt>Used by</dt>
+      <dd class="used">${usedBy(uses.get(c.id))}</dd>
+    </dl>
+    <div class="actions">${testForm(c, s)} ${deleteForm(c, s)}</div>
+    <h2>Edit</h2>
+    ${channelForm({ kind: c.kind, values, errors: st.errors ?? {}, channel: c }, s)}`;
+  send(res, st.status, s, c.name, body);
+}
+
+export function showChannel(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const c = await pathChannel(deps.pool, sessionOf(res).accountId, req.params.id);
+    await channelPage(deps, res, c, { status: 200 });
+  };
+}
+
+export function editChannelForm(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const s = sessionOf(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const result = await transaction(deps.pool, async (client) => {
+      const c = await pathChannel(client, s.accountId, req.params.id, true);
+      const spec = updatedChannelSpec(c, inputOf(body, c.kind));
+      if ('error' in spec) return { c, error: spec.error };
+      await updateChannel(client, c.id, spec);
+      return { c };
+    });
+    if (result.error === undefined)
+      return res.redirect(303, `/dashboard/channels/${result.c.uuid}`);
+    await channelPage(deps, res, result.c, {
+      status: 400,
+      values: valuesOf(body),
+      errors: errorsOf(result.error, allFields()),
+    });
+  };
+}
+
+export function removeChannelForm(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const s = sessionOf(res);
+    await transaction(deps.pool, async (client) => {
+      const c = await pathChannel(client, s.accountId, req.params.id, true);
+      await deleteChannel(client, c.id);
+    });
+    res.redirect(303, '/dashboard/channels');
+  };
+}
+
+/** Sends a test now and shows the channel with the outcome (502 when the transport failed). */
+export function testChannelForm(deps: FrontDeps): RequestHandler {
+  return async (req, res) => {
+    const c = await pathChannel(deps.pool, sessionOf(res).accountId, req.params.id);
+    const result = await sendChannelTest(deps.config, c);
+    const notice =
+      'error' in result
+        ? html`<p class="error test-result" role="alert">The test failed: ${result.error}</p>`
+        : html`<p class="notice test-result" role="status">Test notification sent.</p>`;
+    await channelPage(deps, res, c, { status: 'error' in result ? 502 : 200, notice });
+  };
+}
