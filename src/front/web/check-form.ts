@@ -160,7 +160,7 @@ export function describeSchedule(
 
 const ZONES: string[] = Intl.supportedValuesOf('timeZone');
 
-function input(name: string, value: string, attrs: Html | string = ''): Html {
+function input(name: string, value: string, attrs: Html = html``): Html {
   return html`<input id="${name}" name="${name}" value="${value}" ${attrs} />`;
 }
 
@@ -258,11 +258,11 @@ function renderForm(
       novalidate
     >
       <input type="hidden" name="_csrf" value="${s.csrf}" />
-      ${field({ name: 'name', label: 'Name', input: input('name', v.name, 'required maxlength="200"'), errors })}
+      ${field({ name: 'name', label: 'Name', input: input('name', v.name, html`required maxlength="200"`), errors })}
       ${field({
         name: 'slug',
         label: 'Slug',
-        input: input('slug', v.slug, 'autocomplete="off" spellcheck="false"'),
+        input: input('slug', v.slug, html`autocomplete="off" spellcheck="false"`),
         hint: 'for /ping/<ping key>/<slug> URLs: lowercase letters, digits, "-" and "_"; empty for none',
         errors,
       })}
@@ -283,7 +283,7 @@ function renderForm(
       ${field({
         name: 'grace',
         label: 'Grace (seconds)',
-        input: input('grace', v.grace, 'inputmode="numeric"'),
+        input: input('grace', v.grace, html`inputmode="numeric"`),
         hint: 'how late a ping may be before the check is down: 60 to 31536000',
         errors,
       })}

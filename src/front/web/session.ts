@@ -4,7 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie, type SerializeOptions } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
-import { findApiKey } from '../../db/api-keys.js';
+import { findApiKey, touchApiKey } from '../../db/api-keys.js';
 import { deleteSession, findSession, insertSession, type SessionRow } from '../../db/sessions.js';
 // A session token is, like an API key, random bits from the CSPRNG: the same plain SHA-256
 // serves (see hashKey for why no slow hash).
@@ -161,6 +161,8 @@ export function login(deps: FrontDeps, rateLimit: ApiRateLimit): RequestHandler 
     if (stored.revokedAt) return sendLoginPage(deps, req, res, 401, 'This API key was revoked.');
     const t = token();
     const now = deps.clock();
+    // A sign-in is a use of the key: the keys page's "last used" shows it.
+    await touchApiKey(deps.pool, stored.id, now);
     const ttl = deps.config.sessionHours * 3600;
     await insertSession(deps.pool, {
       tokenHash: hashKey(t),
