@@ -182,8 +182,8 @@ export function dashboardPage(deps: FrontDeps): RequestHandler {
           ? html`<p class="empty">
               ${
                 total(v) === 0 && !v.tag && !v.status && !v.search
-                  ? html`No checks yet. Add one with <a href="/dashboard/checks/new">New check</a>,
-                      the API or <code>cronwatch check add</code>.`
+                  ? html`No checks yet. <a href="/dashboard/checks/new">Add one</a> here, with the
+                      API or with <code>cronwatch check add</code>.`
                   : 'No checks match this filter.'
               }
             </p>`
