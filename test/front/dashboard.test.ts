@@ -377,7 +377,16 @@ describe('the check page and its buttons', async () => {
     assert.match(res.text, /12.5 s/);
     assert.match(res.text, /&lt;img src=x onerror=alert\(1\)&gt;y+<\/pre>/);
     assert.doesNotMatch(res.text, /y{201}/, 'the body preview is cut at 200 characters');
-    assert.match(res.text, /POST · 10.0.0.2 · &lt;b&gt;ua&lt;\/b&gt;/);
+    assert.match(
+      res.text.replace(/<\/?span[^>]*>/g, ''),
+      /POST · 10.0.0.2 · &lt;b&gt;ua&lt;\/b&gt;/,
+      'method, address and escaped user agent',
+    );
+    assert.match(
+      res.text,
+      /<span class="addr">10.0.0.2<\/span>/,
+      'the address is one unbreakable word',
+    );
     assert.match(res.text, /up → down[\s\S]*no ping/);
   });
 

@@ -38,13 +38,19 @@ function copyable(id: string, text: string): Html {
   </div>`;
 }
 
-function source(p: ListedPing): string {
-  return [p.method, p.address, p.userAgent].filter((s) => s).join(' · ');
+/** Method · address · user agent; an address never breaks inside (nowrap), an agent at its spaces. */
+function source(p: ListedPing): Html {
+  const parts = [
+    p.method ? html`<span class="method">${p.method}</span>` : null,
+    p.address ? html`<span class="addr">${p.address}</span>` : null,
+    p.userAgent ? html`<span class="ua">${p.userAgent}</span>` : null,
+  ].filter((x) => x !== null);
+  return html`${parts.map((x, i) => html`${i ? ' · ' : ''}${x}`)}`;
 }
 
 function pingsTable(pings: ListedPing[], now: Date): Html {
   if (pings.length === 0) return html`<p class="muted">No pings yet.</p>`;
-  return html`<table class="pings">
+  return html`<table class="pings cards">
     <thead>
       <tr>
         <th>#</th>
@@ -59,16 +65,16 @@ function pingsTable(pings: ListedPing[], now: Date): Html {
       ${pings.map((p) => {
         const type = pingType(p);
         return html`<tr class="ping k-${type}">
-          <td>${p.n}</td>
-          <td>
+          <td class="n">${p.n}</td>
+          <td class="kind-cell">
             <span class="kind k-${type}"
               >${type}${p.kind === 'exitcode' ? ` (${p.exitStatus})` : ''}</span
             >
           </td>
-          <td>${timeCell(p.at, now, '')}</td>
-          <td>${p.duration !== null ? runDuration(p.duration) : ''}</td>
+          <td class="at">${timeCell(p.at, now, '')}</td>
+          <td class="dur">${p.duration !== null ? runDuration(p.duration) : ''}</td>
           <td class="source">${source(p)}</td>
-          <td>${p.preview ? html`<pre class="body">${p.preview}</pre>` : ''}</td>
+          <td class="body-cell">${p.preview ? html`<pre class="body">${p.preview}</pre>` : ''}</td>
         </tr>`;
       })}
     </tbody>
@@ -164,12 +170,12 @@ export function checkPage(deps: FrontDeps): RequestHandler {
     const t = timing(c);
     const pingUrl = `${baseUrl(deps)}/ping/${c.uuid}`;
     const body = html`<p><a href="/dashboard">← all checks</a></p>
-      ${created ? pingSection(c, pingUrl, s, true) : ''}
       <h1 class="check-title">
         <span class="dot st-${c.shown}"></span> ${c.name}
         <span class="badge st-${c.shown}">${STATUS_LABEL[c.shown]}</span>
       </h1>
       ${c.description ? html`<p class="desc">${c.description}</p>` : ''}
+      ${created ? pingSection(c, pingUrl, s, true) : ''}
       <dl class="facts">
         <dt>Schedule</dt>
         <dd>${scheduleWords(c)}${c.kind === 'cron' ? html` <code>${c.cron}</code>` : ''}</dd>
