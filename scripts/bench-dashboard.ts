@@ -120,8 +120,16 @@ async function main() {
       '/dashboard?page=100',
       '/dashboard?status=down&page=10',
       '/dashboard?tag=team-3',
+      '/dashboard?q=job-0042',
+      '/dashboard?q=team-3',
+      '/dashboard?sort=status',
+      '/dashboard?sort=last&page=100',
       '/dashboard/status.json',
       `/dashboard/checks/${first[0]!.uuid}`,
+      `/dashboard/checks/${first[0]!.uuid}/edit`,
+      '/dashboard/checks/new',
+      '/dashboard/channels',
+      '/dashboard/keys',
       '/status/bench',
     ];
     for (const page of pages) {
