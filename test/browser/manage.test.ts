@@ -246,6 +246,17 @@ if (missing && browserRequired()) {
           fullPage: true,
         });
       }
+      // The pages no other step visits, on a desktop too.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      for (const [name, url] of [
+        ['landing', '/'],
+        ['not-found', '/no/such/page'],
+        ['status-pages', '/dashboard/status-pages'],
+      ]) {
+        await page.goto(url!);
+        await page.screenshot({ path: path.join(ARTIFACTS, `manage-${name}.png`), fullPage: true });
+      }
+      await page.setViewportSize(PHONE);
       w.problems = w.problems.filter((p) => !/status of 404 .*\/no\/such\/page\)$/.test(p));
       // The list as cards: no header row; status, name, last ping and next expected shown.
       await page.goto('/dashboard');
