@@ -370,8 +370,16 @@ describe('channels', () => {
       channel: path.split('/').pop()!,
     });
     assert.equal(check.status, 303);
+    // A job whose runs that check records alerts through the same channel.
+    await db.pool.query(
+      `INSERT INTO jobs (account_id, name, schedule_kind, every_seconds, kind, timeout_ms, check_id)
+       SELECT $1, 'nightly-export', 'every', 3600, 'http', 10000, id FROM checks
+        WHERE account_id = $1 AND name = 'uses-hook'`,
+      [A],
+    );
     const list = await agent.get('/dashboard/channels');
     assert.match(list.text, /checks: <a href="\/dashboard\/checks\/[0-9a-f-]{36}">uses-hook<\/a>/);
+    assert.match(list.text, /jobs: <a href="\/dashboard\/jobs\/[0-9a-f-]{36}">nightly-export<\/a>/);
 
     const gone = await post(agent, `${path}/delete`, {});
     assert.equal(gone.status, 303);
