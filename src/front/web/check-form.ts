@@ -233,6 +233,31 @@ function channelsField(v: CheckFormValues, channels: ApiChannel[], errors: Field
   </fieldset>`;
 }
 
+/** Name, slug, description and tags. */
+function nameFields(v: CheckFormValues, errors: FieldErrors): Html {
+  return html`${field({ name: 'name', label: 'Name', input: input('name', v.name, html`required maxlength="200"`), errors })}
+      ${field({
+        name: 'slug',
+        label: 'Slug',
+        input: input('slug', v.slug, html`autocomplete="off" spellcheck="false"`),
+        hint: 'for /ping/<ping key>/<slug> URLs: lowercase letters, digits, "-" and "_"; empty for none',
+        errors,
+      })}
+      ${field({
+        name: 'desc',
+        label: 'Description',
+        input: html`<textarea id="desc" name="desc" rows="3">${v.desc}</textarea>`,
+        errors,
+      })}
+      ${field({
+        name: 'tags',
+        label: 'Tags',
+        input: input('tags', v.tags),
+        hint: 'separated by spaces',
+        errors,
+      })}`;
+}
+
 interface FormPage {
   title: string;
   action: string;
@@ -258,27 +283,7 @@ function renderForm(
       novalidate
     >
       <input type="hidden" name="_csrf" value="${s.csrf}" />
-      ${field({ name: 'name', label: 'Name', input: input('name', v.name, html`required maxlength="200"`), errors })}
-      ${field({
-        name: 'slug',
-        label: 'Slug',
-        input: input('slug', v.slug, html`autocomplete="off" spellcheck="false"`),
-        hint: 'for /ping/<ping key>/<slug> URLs: lowercase letters, digits, "-" and "_"; empty for none',
-        errors,
-      })}
-      ${field({
-        name: 'desc',
-        label: 'Description',
-        input: html`<textarea id="desc" name="desc" rows="3">${v.desc}</textarea>`,
-        errors,
-      })}
-      ${field({
-        name: 'tags',
-        label: 'Tags',
-        input: input('tags', v.tags),
-        hint: 'separated by spaces',
-        errors,
-      })}
+      ${nameFields(v, errors)}
       ${scheduleFields(v, errors)}
       ${field({
         name: 'grace',

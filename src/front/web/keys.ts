@@ -3,7 +3,13 @@
 // buttons. Read-write sessions only: a read-only key must not mint a read-write one.
 // Revoking the key a session was opened with ends that session at its next request.
 import type { RequestHandler, Response } from 'express';
-import { issueApiKey, listApiKeys, revokeApiKey, type KeyScope } from '../../db/api-keys.js';
+import {
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type KeyInfo,
+  type KeyScope,
+} from '../../db/api-keys.js';
 import { PREFIX_LENGTH } from '../../domain/api-key.js';
 import { nameError } from '../../domain/text.js';
 import type { FrontDeps } from '../deps.js';
@@ -15,6 +21,56 @@ import { layout } from './layout.js';
 import { sessionOf } from './session.js';
 
 const SCOPES: Record<KeyScope, string> = { write: 'read-write', read: 'read-only' };
+
+function keyRow(k: KeyInfo, now: Date, csrf: string): Html {
+  return html`<tr
+    data-prefix="${k.prefix}"
+    class="${k.revokedAt ? 'revoked' : ''}"
+  >
+    <td class="prefix"><code>${k.prefix}</code>…</td>
+    <td data-label="Scope">${SCOPES[k.scope]}</td>
+    <td class="name" data-label="Name">${k.name || html`<span class="muted">–</span>`}</td>
+    <td data-label="Created">${timeCell(k.createdAt, now, '')}</td>
+    <td class="last-used" data-label="Last used">${timeCell(k.lastUsedAt, now, 'never')}</td>
+    <td class="row-actions">
+      ${
+        k.revokedAt
+          ? html`<span class="muted">revoked ${timeCell(k.revokedAt, now, '')}</span>`
+          : html`<form
+              method="post"
+              action="/dashboard/keys/${k.prefix}/revoke"
+              data-confirm="Revoke this key? Whatever uses it stops working at once."
+            >
+              <input type="hidden" name="_csrf" value="${csrf}" />
+              <button type="submit" class="action-delete">Revoke</button>
+            </form>`
+      }
+    </td>
+  </tr>`;
+}
+
+function createForm(csrf: string, errors: FieldErrors, name = ''): Html {
+  return html`<h2>Create a key</h2>
+    <form method="post" action="/dashboard/keys" class="stack" novalidate>
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      ${field({
+        name: 'name',
+        label: 'Name',
+        input: html`<input id="name" name="name" maxlength="200" value="${name}" placeholder="what uses it" />`,
+        errors,
+      })}
+      ${field({
+        name: 'scope',
+        label: 'Scope',
+        input: html`<select id="scope" name="scope">
+          <option value="write">read-write: change checks, channels and keys</option>
+          <option value="read">read-only: see checks, no ping URLs</option>
+        </select>`,
+        errors,
+      })}
+      <div class="buttons"><button type="submit" class="primary">Create key</button></div>
+    </form>`;
+}
 
 async function sendKeysPage(
   deps: FrontDeps,
@@ -42,30 +98,6 @@ async function sendKeysPage(
         </div>
       </section>`
     : '';
-  const row = (k: (typeof keys)[number]): Html => html`<tr
-    data-prefix="${k.prefix}"
-    class="${k.revokedAt ? 'revoked' : ''}"
-  >
-    <td class="prefix"><code>${k.prefix}</code>…</td>
-    <td data-label="Scope">${SCOPES[k.scope]}</td>
-    <td class="name" data-label="Name">${k.name || html`<span class="muted">–</span>`}</td>
-    <td data-label="Created">${timeCell(k.createdAt, now, '')}</td>
-    <td class="last-used" data-label="Last used">${timeCell(k.lastUsedAt, now, 'never')}</td>
-    <td class="row-actions">
-      ${
-        k.revokedAt
-          ? html`<span class="muted">revoked ${timeCell(k.revokedAt, now, '')}</span>`
-          : html`<form
-              method="post"
-              action="/dashboard/keys/${k.prefix}/revoke"
-              data-confirm="Revoke this key? Whatever uses it stops working at once."
-            >
-              <input type="hidden" name="_csrf" value="${s.csrf}" />
-              <button type="submit" class="action-delete">Revoke</button>
-            </form>`
-      }
-    </td>
-  </tr>`;
   const body = html`<h1>API keys</h1>
     ${created}
     <p>Keys sign in to this dashboard and call the API. Only their first ${PREFIX_LENGTH} characters are kept in the clear.</p>
@@ -74,29 +106,10 @@ async function sendKeysPage(
         <tr><th>Prefix</th><th>Scope</th><th>Name</th><th>Created</th><th>Last used</th><th></th></tr>
       </thead>
       <tbody>
-        ${keys.map(row)}
+        ${keys.map((k) => keyRow(k, now, s.csrf))}
       </tbody>
     </table>
-    <h2>Create a key</h2>
-    <form method="post" action="/dashboard/keys" class="stack" novalidate>
-      <input type="hidden" name="_csrf" value="${s.csrf}" />
-      ${field({
-        name: 'name',
-        label: 'Name',
-        input: html`<input id="name" name="name" maxlength="200" value="${st.name ?? ''}" placeholder="what uses it" />`,
-        errors,
-      })}
-      ${field({
-        name: 'scope',
-        label: 'Scope',
-        input: html`<select id="scope" name="scope">
-          <option value="write">read-write: change checks, channels and keys</option>
-          <option value="read">read-only: see checks, no ping URLs</option>
-        </select>`,
-        errors,
-      })}
-      <div class="buttons"><button type="submit" class="primary">Create key</button></div>
-    </form>`;
+    ${createForm(s.csrf, errors, st.name)}`;
   res.status(st.status).set('Cache-Control', 'no-store').type('html');
   res.send(
     layout({ title: 'API keys', account: s.account, csrf: s.csrf, scripts: ['dashboard.js'] }, body)
