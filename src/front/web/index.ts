@@ -8,6 +8,7 @@ import { clientMessage, HttpError } from '../errors.js';
 import { checkAction, checkPage } from './check-page.js';
 import { dashboardJson, dashboardPage } from './dashboard.js';
 import { html } from './html.js';
+import { jobsRouter } from './jobs-routes.js';
 import { layout } from './layout.js';
 import { publicStatus } from './public-status.js';
 import { pageHeaders } from './security.js';
@@ -81,6 +82,7 @@ export function webRouter(deps: FrontDeps): Router {
   d.get('/status-pages', statusPagesPage(deps));
   d.post('/status-pages', write, addStatusPage(deps));
   d.post('/status-pages/:slug/delete', write, removeStatusPage(deps));
+  d.use('/jobs', jobsRouter(deps));
   d.use(noSuchPage);
   r.use('/dashboard', d);
   r.use(['/login', '/logout', '/dashboard', '/status'], pageErrors);

@@ -8,6 +8,8 @@ export interface PageOptions {
   csrf?: string;
   /** Scripts under /static/ this page needs. */
   scripts?: string[];
+  /** Stylesheets under /static/ besides app.css. */
+  styles?: string[];
 }
 
 export function layout(o: PageOptions, body: Html): Html {
@@ -16,6 +18,7 @@ export function layout(o: PageOptions, body: Html): Html {
         <a class="brand" href="/dashboard">cronwatch</a>
         <nav>
           <a href="/dashboard">Checks</a>
+          <a href="/dashboard/jobs">Jobs</a>
           <a href="/dashboard/status-pages">Status pages</a>
         </nav>
         <form method="post" action="/logout" class="signout">
@@ -33,6 +36,7 @@ export function layout(o: PageOptions, body: Html): Html {
         <title>${o.title} · cronwatch</title>
         <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/static/app.css" />
+        ${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="/static/${s}" />`)}
         ${(o.scripts ?? []).map((s) => html`<script src="/static/${s}" defer></script>`)}
       </head>
       <body>
