@@ -75,7 +75,7 @@ function runsTable(j: JobView, runs: RunRow[], s: WebSession, now: Date, cls: st
     </thead>
     <tbody>
       ${runs.map(
-        (r) => html`<tr class="run r-${r.state}" data-run="${r.runId}">
+        (r) => html`<tr class="run r-${r.state}${r.manual ? ' manual' : ''}" data-run="${r.runId}">
           <td class="when" data-label="Scheduled for">
             ${timeCell(r.scheduledFor, now, '')}${r.manual ? html` <span class="muted">(run now)</span>` : ''}
           </td>
