@@ -45,10 +45,10 @@ function row(j: ListedJob, now: Date): Html {
       ${j.tags.map((tag) => html`<a class="tag" href="/dashboard/jobs${query({ tag })}">${tag}</a> `)}
     </td>
     <td class="schedule" data-label="Schedule">${jobScheduleWords(scheduleOf(j), windowOf(j))}</td>
-    <td class="next" data-label="Next run">
-      ${j.status === 'paused' ? html`<span class="muted">paused</span>` : timeCell(j.nextRun, now, 'none')}
+    <td class="next" data-label="Next run"><div>
+      ${j.status === 'paused' ? html`<span class="muted">paused</span>` : timeCell(j.nextRun, now, 'none')}</div>
     </td>
-    <td class="last" data-label="Last run">${lastCell(j, now)}</td>
+    <td class="last" data-label="Last run"><div>${lastCell(j, now)}</div></td>
   </tr>`;
 }
 
