@@ -10,3 +10,7 @@ CREATE TABLE job_action_state (
 -- A job's change alert (page-change) goes through the outbox like a down alert, but it is
 -- not a status change: it has no flip.
 ALTER TABLE notifications ALTER COLUMN flip_id DROP NOT NULL;
+
+-- The dashboard's jobs list is by name, 50 a page: read in index order rather than sorting
+-- every job of the account for each page (bench-dashboard, 10,000 jobs).
+CREATE INDEX jobs_account_name ON jobs (account_id, name, id) WHERE status <> 'deleted';
