@@ -99,6 +99,10 @@ export function shortDiff(
   return { text, added, removed };
 }
 
+function lines(n: number): string {
+  return `${n} line${n === 1 ? '' : 's'}`;
+}
+
 function failed(started: number, err: unknown): Outcome {
   const outcome: Outcome = {
     ok: false,
@@ -151,7 +155,7 @@ async function compare(
   const where = s.selector ? `${s.url} (${s.selector})` : s.url;
   const saved = await ctx.state.save(tick.jobUuid, kept, next, {
     subject: `page changed: ${where}`,
-    text: `The page ${where} changed: ${d.added} lines added, ${d.removed} removed.\n\n${d.text}`,
+    text: `The page ${where} changed: ${lines(d.added)} added, ${d.removed} removed.\n\n${d.text}`,
   });
   return saved
     ? `changed: +${d.added} -${d.removed} lines\n${d.text}`
