@@ -3,12 +3,15 @@
 // baseline, a change alerts each channel once with the diff, an unchanged page alerts nobody.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../../src/front/app.js';
 import { dispatchOnce } from '../../src/back/dispatch.js';
 import { triggerOnce } from '../../src/back/trigger.js';
 import { insertChannel } from '../../src/db/channels.js';
 import { setCheckChannels } from '../../src/db/check-write.js';
 import { pageText, shortDiff } from '../../src/actions/page-change.js';
-import { newAccount } from '../helpers/api.js';
+import { newAccount, newKey } from '../helpers/api.js';
+import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { addJob, jobValues, makeDue, only, ticksOf, triggerDeps } from '../helpers/jobs.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
@@ -117,5 +120,39 @@ describe('page-change', { timeout: 30_000 }, () => {
     assert.deepEqual((await triggerOnce(deps)).results, ['failed']);
     const [tick] = await ticksOf(db.pool, job.id);
     assert.equal(tick!.outcome?.error, 'the selector #gone matched nothing');
+  });
+
+  test('the API creates a page-change job, shows its settings, and names a bad selector', async () => {
+    const app = createApp(frontDeps(db.pool, { env: { OUTBOUND_ALLOW_PRIVATE: '1' } }));
+    const key = await newKey(db.pool, account, 'write');
+    const post = (body: object) =>
+      request(app).post('/api/v3/jobs/').set('X-Api-Key', key).send(body);
+    const ok = await post({
+      name: 'api-watch',
+      kind: 'page-change',
+      every: 600,
+      url: `${page.url}/shop`,
+      selector: '#price',
+    });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.body.kind, 'page-change');
+    assert.equal(ok.body.url, `${page.url}/shop`);
+    assert.equal(ok.body.selector, '#price');
+    for (const [body, message] of [
+      [{ selector: 'div[' }, /^selector is not a valid CSS selector/],
+      [{ url: 'file:///etc/passwd' }, /^url must be an http/],
+      [{ url: 'http://169.254.169.254/' }, /^url is refused/],
+      [{ method: 'POST' }, /^method is not a field of a page-change job$/],
+    ] as const) {
+      const bad = await post({
+        name: 'bad-watch',
+        kind: 'page-change',
+        every: 600,
+        url: `${page.url}/shop`,
+        ...body,
+      });
+      assert.equal(bad.status, 400, JSON.stringify(body));
+      assert.match(bad.body.error, message);
+    }
   });
 });

@@ -217,6 +217,33 @@ describe('jobs pages', { timeout: 30_000 }, () => {
     assert.match(list.text, /At 02:30 AM \(Europe\/Berlin\)|At 02:30 \(Europe\/Berlin\)/);
   });
 
+  test('a one-off whose time has passed can still be renamed; a new time must be ahead', async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await a.agent
+      .post('/dashboard/jobs')
+      .type('form')
+      .send(form({ name: 'once', schedule_kind: 'at', at }));
+    assert.equal(res.status, 303, res.text);
+    const once = /\/dashboard\/jobs\/(.+)$/.exec(res.headers.location!)![1]!;
+    const past = new Date(Date.now() - 60_000);
+    await db.pool.query('UPDATE jobs SET run_at = $2 WHERE uuid = $1', [once, past]);
+    const page = await a.agent.get(`/dashboard/jobs/${once}/edit`);
+    assert.match(page.text, new RegExp(`name="at" type="text" value="${past.toISOString()}"`));
+    const renamed = await a.agent
+      .post(`/dashboard/jobs/${once}`)
+      .type('form')
+      .send(form({ name: 'once renamed', schedule_kind: 'at', at: past.toISOString() }));
+    assert.equal(renamed.status, 303, renamed.text);
+    const moved = await a.agent
+      .post(`/dashboard/jobs/${once}`)
+      .type('form')
+      .send(form({ schedule_kind: 'at', at: '2020-01-01T00:00:00Z' }));
+    assert.equal(moved.status, 400);
+    assert.equal(fieldError(moved.text, 'at'), 'at is in the past');
+    const { rows } = await db.pool.query('SELECT name FROM jobs WHERE uuid = $1', [once]);
+    assert.equal(rows[0].name, 'once renamed');
+  });
+
   test('the list: schedule in words, next run, last outcome; hostile names escaped', async () => {
     const res = await a.agent
       .post('/dashboard/jobs')

@@ -41,6 +41,10 @@ async function validate(
 ): Promise<JobValues> {
   const errors = new Map<string, string>();
   const fb = formBody(form, old !== undefined);
+  // An unchanged `at` keeps the schedule: a one-off whose time has passed stays editable
+  // (sent again, it would be "at is in the past").
+  if (old?.schedule.kind === 'once' && fb.body.at === old.schedule.at.toISOString())
+    delete fb.body.at;
   if (fb.error) errors.set(fb.error.field, fb.error.error);
   const body = { ...fb.body };
   for (let round = 0; round < 20; round++) {
