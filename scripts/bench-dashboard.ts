@@ -2,7 +2,7 @@
 // with 10,000 checks in an account"). Server time as seen over loopback: the request's round
 // trip to a front in this process, on its own embedded PostgreSQL.
 //
-//   npx tsx scripts/bench-dashboard.ts [--checks 10000] [--runs 50]
+//   npx tsx scripts/bench-dashboard.ts [--checks 10000] [--runs 50] [--jobs 10000]
 //   npm run bench:dashboard
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { insertApiKey } from '../src/db/api-keys.js';
+import { seedJobs } from './bench-dashboard-jobs.js';
 import { openBenchDatabase } from './bench-db.js';
 import { createPool } from '../src/db/pool.js';
 import { hashKey, keyPrefix } from '../src/domain/api-key.js';
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
   options: {
     checks: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '50' },
+    jobs: { type: 'string', default: '10000' },
   },
 });
 const CHECKS = Number(args.checks);
@@ -70,6 +72,7 @@ async function main() {
       `INSERT INTO status_pages (account_id, slug, tag) VALUES ($1, 'bench', 'team-3')`,
       [account],
     );
+    const jobPages = await seedJobs(pool, account, Number(args.jobs));
     await pool.query('VACUUM ANALYZE');
     const key = randomBytes(24).toString('base64url');
     await insertApiKey(pool, {
@@ -106,7 +109,9 @@ async function main() {
       [account],
     );
 
-    console.log(`command:  npx tsx scripts/bench-dashboard.ts --checks ${CHECKS} --runs ${RUNS}`);
+    console.log(
+      `command:  npx tsx scripts/bench-dashboard.ts --checks ${CHECKS} --runs ${RUNS} --jobs ${args.jobs}`,
+    );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, embedded PostgreSQL`,
     );
@@ -131,6 +136,7 @@ async function main() {
       '/dashboard/channels',
       '/dashboard/keys',
       '/status/bench',
+      ...jobPages,
     ];
     for (const page of pages) {
       const times: number[] = [];

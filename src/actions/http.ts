@@ -5,6 +5,7 @@ import { parseRetryAfter, type Outcome } from '../domain/job-retry.js';
 import { OutboundTimeout } from '../outbound/client.js';
 import { OutboundRefused } from '../outbound/policy.js';
 import type { Action, ActionContext, Tick } from './action.js';
+import { HTTP_FIELDS } from './http-fields.js';
 import { validateHttp, type HttpSettings } from './http-settings.js';
 
 /** The body excerpt kept in a tick's outcome. */
@@ -85,5 +86,6 @@ export const httpAction: Action<HttpSettings> = {
     expected_statuses: s.expectedStatuses,
     body_regex: s.bodyRegex ?? null,
   }),
+  fields: HTTP_FIELDS,
   run,
 };

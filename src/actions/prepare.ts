@@ -11,7 +11,8 @@ import {
 import type { ActionContext } from './action.js';
 import { actionOf, ACTION_KINDS } from './registry.js';
 
-export type Prepared = { values: JobValues } | { error: string };
+/** An error names its field when it can (the dashboard shows it next to that field). */
+export type Prepared = { values: JobValues } | { error: string; field?: string };
 
 function merged(i: JobInput, kind: string, settings: unknown, old?: JobValues): JobValues {
   const keep = <T>(given: T | undefined, was: T | undefined, fallback: T): T =>
@@ -49,12 +50,15 @@ export async function prepareJob(
   const kind = i.kind ?? old?.kind ?? JOB_DEFAULTS.kind;
   const action = actionOf(kind);
   if (!action)
-    return { error: `kind ${JSON.stringify(kind)} is not one of ${ACTION_KINDS.join(', ')}` };
+    return {
+      error: `kind ${JSON.stringify(kind)} is not one of ${ACTION_KINDS.join(', ')}`,
+      field: 'kind',
+    };
   // A change starts from the settings as they are (a new kind starts afresh).
   const before = old && old.kind === kind ? action.show(old.settings as never) : {};
   const r = action.validate({ ...before, ...i.settings });
   if ('error' in r) return r;
   const refused = await action.refusal?.(r.settings, ctx);
-  if (refused) return { error: `url is refused: ${refused}` };
+  if (refused) return { error: `url is refused: ${refused}`, field: 'url' };
   return { values: merged(i, kind, r.settings, old) };
 }

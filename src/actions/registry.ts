@@ -2,9 +2,11 @@
 // Action (see action.ts), and one line below.
 import type { Action } from './action.js';
 import { httpAction } from './http.js';
+import { pageChangeAction } from './page-change.js';
 
 const kinds: Record<string, Action<never>> = {
   http: httpAction as Action<never>,
+  'page-change': pageChangeAction as Action<never>,
 };
 
 export const ACTION_KINDS = Object.keys(kinds);

@@ -8,6 +8,7 @@ import { jobMetrics } from '../back/job-metrics.js';
 import { startTrigger } from '../back/trigger-loop.js';
 import { JOBS_CHANNEL } from '../db/jobs.js';
 import { outboundClient } from '../outbound/client.js';
+import { actionState } from '../back/action-state.js';
 import { listen } from '../db/listen.js';
 import { NOTIFY_CHANNEL } from '../db/notifications.js';
 import { metricsListener, type Registry } from '../metrics/registry.js';
@@ -66,7 +67,7 @@ export async function startBack(
   const outbound = outboundClient({ allowPrivate: rt.config.outboundAllowPrivate });
   const trigger = startTrigger({
     ...deps,
-    actions: { outbound },
+    actions: { outbound, state: actionState(deps.pool, deps.clock) },
     jobMetrics: jobMetrics(registry),
   });
   const jobsListener = listen(

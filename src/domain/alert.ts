@@ -1,13 +1,15 @@
 // What an alert says. COMPAT item 12: the first lines are gocron's texts, which people grep
 // for; cronwatch adds the last check-in, the expected time and deadline, a failed job's
 // output and the link to the check's page below them.
+import { changeText } from './alert-change.js';
 import { duration } from './summary.js';
 
 export type AlertKind = 'down' | 'up';
 
 /** Stored with each notification when its flip is written (the outbox payload). */
 export interface AlertEvent {
-  kind: AlertKind;
+  /** 'change': a job saw a change (page-change); not a status change, so no flip (flipId 0). */
+  kind: AlertKind | 'change';
   check: { id: number; uuid: string; name: string; account: string };
   flipId: number;
   /** When the flip was recorded (ISO 8601). */
@@ -30,6 +32,8 @@ export interface AlertEvent {
   output?: string;
   /** The body was longer than `output`. */
   outputCut?: boolean;
+  /** The text of a 'change' alert (alert-change.ts). */
+  change?: { subject: string; text: string };
 }
 
 export interface AlertText {
@@ -100,6 +104,7 @@ function behindLines(e: AlertEvent): string[] {
 }
 
 export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
+  if (e.kind === 'change') return changeText(e, publicUrl);
   const { name, account } = e.check;
   const lines: string[] = [];
   let subject: string;

@@ -60,8 +60,8 @@ describe('http action settings', () => {
     }
   });
 
-  test('the registry knows http and nothing else', () => {
-    assert.deepEqual(ACTION_KINDS, ['http']);
+  test('the registry knows http and page-change and nothing else', () => {
+    assert.deepEqual(ACTION_KINDS, ['http', 'page-change']);
     assert.equal(actionOf('http'), httpAction);
     assert.equal(actionOf('toString'), undefined);
     assert.equal(actionOf('ftp'), undefined);

@@ -1,6 +1,7 @@
 // Fixtures of the jobs engine tests: a job written as the API writes it, the back's trigger
 // dependencies with an outbound client allowed to reach the receivers on 127.0.0.1.
 import { after } from 'node:test';
+import { actionState } from '../../src/back/action-state.js';
 import type { TriggerDeps } from '../../src/back/trigger.js';
 import { createJob } from '../../src/db/job-write.js';
 import type { JobRow, JobValues } from '../../src/db/jobs.js';
@@ -11,7 +12,8 @@ import { backDeps } from './back.js';
 export function triggerDeps(pool: Pool, env: Record<string, string> = {}): TriggerDeps {
   const outbound = outboundClient({ allowPrivate: true });
   after(() => outbound.close());
-  return { ...backDeps(pool, env), random: () => 0, actions: { outbound } };
+  const back = backDeps(pool, env);
+  return { ...back, random: () => 0, actions: { outbound, state: actionState(pool, back.clock) } };
 }
 
 export function jobValues(url: string, extra: Partial<JobValues> = {}): JobValues {

@@ -30,14 +30,15 @@ export const jobSchemas: Record<string, Schema> = {
     type: 'object',
     description:
       'Flat fields: one schedule (schedule + tz, every, at or after), the action’s settings ' +
-      '(for kind http: method, url, headers, body, expected_statuses, body_regex) and the run policy.',
+      '(for kind http: method, url, headers, body, expected_statuses, body_regex; for kind ' +
+      'page-change: url, selector) and the run policy.',
     properties: {
       api_key: { type: 'string' },
       name: { type: 'string', minLength: 1, maxLength: 200 },
       tags: {
         anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
       },
-      kind: { type: 'string', description: 'the action kind (default http)' },
+      kind: { type: 'string', description: 'the action kind: http (default) or page-change' },
       schedule: { type: 'string', description: '5-field cron, or @hourly … @yearly' },
       tz: { type: 'string', description: 'IANA zone of schedule (default UTC)' },
       every: { type: 'integer', minimum: 1, maximum: 31_536_000 },
@@ -48,6 +49,7 @@ export const jobSchemas: Record<string, Schema> = {
       secret: nullable('string', { description: 'signs the body: Cronwatch-Signature' }),
       ...policy,
       ...httpSettings,
+      selector: nullable('string', { description: 'page-change: the CSS selector to compare' }),
     },
     additionalProperties: false,
   },

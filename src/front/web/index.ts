@@ -20,6 +20,7 @@ import {
 } from './channels.js';
 import { onlyPages, pageErrors, pageNotFound } from './error-pages.js';
 import { createKey, keysPage, revokeKey } from './keys.js';
+import { jobsRouter } from './jobs-routes.js';
 import { publicStatus } from './public-status.js';
 import { pageHeaders } from './security.js';
 import {
@@ -95,6 +96,7 @@ export function webRouter(deps: FrontDeps): Router {
   d.get('/status-pages', statusPagesPage(deps));
   d.post('/status-pages', write, addStatusPage(deps));
   d.post('/status-pages/:slug/delete', write, removeStatusPage(deps));
+  d.use('/jobs', jobsRouter(deps));
   d.use(noSuchPage);
   r.use('/dashboard', d);
   // Any other address a browser asks for: a 404 page (API clients get the JSON 404 after).

@@ -8,6 +8,8 @@ export interface PageOptions {
   csrf?: string;
   /** Scripts under /static/ this page needs. */
   scripts?: string[];
+  /** Stylesheets under /static/ besides app.css. */
+  styles?: string[];
 }
 
 export function layout(o: PageOptions, body: Html): Html {
@@ -39,6 +41,7 @@ export function layout(o: PageOptions, body: Html): Html {
         <title>${o.title} · cronwatch</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
+        ${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="/static/${s}" />`)}
         ${(o.scripts ?? []).map((s) => html`<script src="/static/${s}" defer></script>`)}
       </head>
       <body>
