@@ -262,21 +262,31 @@ if (missing && browserRequired()) {
       await page.goto('/dashboard');
       assert.equal(await page.locator('table.checks thead').isVisible(), false);
       const card = page.locator('table.checks tr.check').first();
-      assert.equal(await card.evaluate((el) => getComputedStyle(el).display), 'flex');
+      assert.equal(
+        await card.evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).display),
+        'flex',
+      );
       assert.match(await text(card), /^up db-backup \d+ s ago in \d+ h$/);
       // Each time is labelled (by CSS, from data-label).
       for (const [cell, label] of [
         ['td.last', 'Last ping'],
         ['td.next', 'Next expected'],
-      ])
+      ] as const)
         assert.match(
           await card
             .locator(cell)
-            .evaluate((el) => getComputedStyle(el, '::before').content as string),
+            .evaluate(
+              (el) => (globalThis as unknown as Styled).getComputedStyle(el, '::before').content,
+            ),
           new RegExp(label),
         );
       assert.equal(await card.locator('td.schedule').isVisible(), false);
       clean(w);
     });
   });
+}
+
+/** The page's getComputedStyle, as the test's code sees it (no DOM types here). */
+interface Styled {
+  getComputedStyle(el: unknown, pseudo?: string): { display: string; content: string };
 }
