@@ -169,7 +169,7 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
   const theirs = (await channels('other'))[0]!.uuid;
   const before = JSON.stringify([await channels('acme'), await channels('other')]);
   for (const [args, message] of [
-    [['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'], /kind must be email, slack or webhook/],
+    [['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'], /kind must be email, slack, webhook, discord, .* or shell/],
     [['channel', 'add', 'acme', 'email'], /--to is required/],
     [['channel', 'add', 'acme', 'email', '--to', 'nope'], /--to has an invalid address/],
     [['channel', 'add', 'acme', 'slack', '--url', 'http://x.io/'], /--url must be an https URL/],
