@@ -34,7 +34,9 @@ export async function channelRefusal(
     await resolveAllowed(new URL(target.url).hostname, allowPrivate, resolve);
     return undefined;
   } catch (err) {
-    if (err instanceof OutboundRefused) return `${target.field}: ${err.message}`;
+    // "127.0.0.1: 127.0.0.1 is a loopback …" says the address once when it is the host.
+    if (err instanceof OutboundRefused)
+      return `${target.field}: ${err.message.replace(/^([^\s:]+): (?=\1 )/, '')}`;
     // A name that does not resolve today may tomorrow (as for jobs): delivery checks again.
     return undefined;
   }

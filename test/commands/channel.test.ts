@@ -169,7 +169,10 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
   const theirs = (await channels('other'))[0]!.uuid;
   const before = JSON.stringify([await channels('acme'), await channels('other')]);
   for (const [args, message] of [
-    [['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'], /kind must be email, slack, webhook, discord, .* or shell/],
+    [
+      ['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'],
+      /kind must be email, slack, webhook, discord, .* or shell/,
+    ],
     [['channel', 'add', 'acme', 'email'], /--to is required/],
     [['channel', 'add', 'acme', 'email', '--to', 'nope'], /--to has an invalid address/],
     [['channel', 'add', 'acme', 'slack', '--url', 'http://x.io/'], /--url must be an https URL/],
@@ -183,6 +186,23 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
     [['channel', 'test', 'acme', theirs], /no channel/],
     [['channel', 'link', 'acme', 'nocheck', 'dup'], /no check "nocheck"/],
     [['channel', 'list', 'nobody'], /no account/],
+    // Refused when saved, before any connection: a metadata address, whatever the settings.
+    [
+      [
+        'channel',
+        'add',
+        'acme',
+        'gotify',
+        '--set',
+        'base_url=http://169.254.169.254',
+        '--set',
+        'token=t',
+      ],
+      /base_url: 169\.254\.169\.254 is a link-local or cloud metadata address/,
+    ],
+    [['channel', 'add', 'acme', 'telegram', '--set', 'chat_id=1'], /--set token is required/],
+    [['channel', 'add', 'acme', 'ntfy', '--set', 'topic'], /--set expects field=value/],
+    [['channel', 'add', 'acme', 'shell', '--set', 'command=true'], /SHELL_CHANNELS=1/],
   ] as const) {
     const r = await cli([...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

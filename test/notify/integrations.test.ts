@@ -534,3 +534,74 @@ describe('created, shown and tested by the API', async () => {
     });
   });
 });
+
+describe('refused when saved: the outbound policy at create and update, before any connection', async () => {
+  const db = await testDatabase();
+  const strict = createApp(frontDeps(db.pool, { env: {} }));
+  const open = createApp(frontDeps(db.pool, { env: { OUTBOUND_ALLOW_PRIVATE: '1' } }));
+  const key = await newKey(db.pool, await newAccount(db.pool, 'save'), 'write');
+  const post = (app: typeof strict, p: string, body: object) =>
+    request(app).post(p).set('X-Api-Key', key).send(body);
+  const rows = async () =>
+    JSON.stringify((await db.pool.query('SELECT * FROM channels ORDER BY id')).rows);
+
+  test('loopback (by address or by a name that resolves to it) without OUTBOUND_ALLOW_PRIVATE', async () => {
+    const port = new URL(hook.url).port;
+    const before = await rows();
+    const connections = hook.connections;
+    for (const [body, error] of [
+      [
+        { kind: 'webhook', url: `${hook.url}/x` },
+        /^url: 127\.0\.0\.1 is a loopback or private address: set OUTBOUND_ALLOW_PRIVATE=1/,
+      ],
+      [
+        { kind: 'gotify', base_url: `http://localhost:${port}`, token: 't' },
+        /^base_url: localhost: .* is a loopback or private address/,
+      ],
+      [
+        { kind: 'discord', url: `http://[::1]:${port}/api/webhooks/1/x` },
+        /^url: \[::1\]: ::1 is a loopback/,
+      ],
+      [
+        {
+          kind: 'telegram',
+          token: '1:AAAAAAAAAAAAAAAAAAAAAAAA',
+          chat_id: '1',
+          base_url: 'http://10.1.2.3',
+        },
+        /^base_url: 10\.1\.2\.3 is a loopback or private/,
+      ],
+    ] as const) {
+      const res = await post(strict, '/api/v3/channels/', body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.match(res.body.error, error);
+    }
+    assert.equal(await rows(), before, 'no row written');
+    assert.equal(hook.connections, connections, 'no connection was opened to the receiver');
+  });
+
+  test('link-local and metadata addresses, even with OUTBOUND_ALLOW_PRIVATE=1; on update too', async () => {
+    const ok = await post(open, '/api/v3/channels/', {
+      kind: 'ntfy',
+      topic: 'x',
+      base_url: hook.url,
+    });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    const before = await rows();
+    const connections = hook.connections;
+    for (const [p, body] of [
+      ['/api/v3/channels/', { kind: 'webhook', url: 'http://169.254.169.254/latest/meta-data/' }],
+      [
+        '/api/v3/channels/',
+        { kind: 'matrix', base_url: 'http://[fe80::1]', room_id: '!r:x.io', token: 't' },
+      ],
+      [`/api/v3/channels/${ok.body.id}`, { base_url: 'http://169.254.169.254' }],
+    ] as const) {
+      const res = await post(open, p, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.match(res.body.error, /^(url|base_url): .* is a link-local or cloud metadata address/);
+    }
+    assert.equal(await rows(), before);
+    assert.equal(hook.connections, connections);
+  });
+});
