@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import request from 'supertest';
+import type { BackDeps } from '../../src/back/deps.js';
+import { dispatchOnce } from '../../src/back/dispatch.js';
+import { sweepOnce } from '../../src/back/sweep.js';
 import { loadConfig } from '../../src/config.js';
 import type { AlertEvent } from '../../src/domain/alert.js';
 import { createApp } from '../../src/front/app.js';
@@ -14,6 +17,7 @@ import { DeliveryError, type Delivery } from '../../src/notify/transport.js';
 import { createTransports } from '../../src/notify/transports.js';
 import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
+import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
 import { startHttpReceiver, type Received } from '../helpers/receivers.js';
 
@@ -603,5 +607,102 @@ describe('refused when saved: the outbound policy at create and update, before a
     }
     assert.equal(await rows(), before);
     assert.equal(hook.connections, connections);
+  });
+});
+
+describe('through the outbox: retries, dead with the provider message, PagerDuty resolve', async () => {
+  const db = await testDatabase();
+  const env = { OUTBOUND_ALLOW_PRIVATE: '1', DISPATCH_TIMEOUT_SECONDS: '2' };
+  const app = createApp(frontDeps(db.pool, { env }));
+  const key = await newKey(db.pool, await newAccount(db.pool, 'outbox'), 'write');
+  const post = (p: string, body: object) => request(app).post(p).set('X-Api-Key', key).send(body);
+
+  /** A check linked to a new channel of `body`, missed and swept; returns its uuid. */
+  async function missed(name: string, body: object, back: BackDeps, now: Date): Promise<string> {
+    const ch = await post('/api/v3/channels/', body);
+    assert.equal(ch.status, 201, JSON.stringify(ch.body));
+    const c = await post('/api/v3/checks/', { name, timeout: 60, grace: 60, channels: ch.body.id });
+    assert.equal((await request(app).get(`/ping/${c.body.uuid}`)).status, 200);
+    await db.pool.query(`UPDATE checks SET next_deadline = $2 WHERE uuid = $1`, [
+      c.body.uuid,
+      new Date(now.getTime() - 1000),
+    ]);
+    assert.equal((await sweepOnce(back, now)).down, 1);
+    return c.body.uuid as string;
+  }
+
+  async function notification(uuid: string) {
+    const { rows } = await db.pool.query(
+      `SELECT n.state, n.last_error, n.attempts FROM notifications n JOIN flips f ON f.id = n.flip_id
+         JOIN checks c ON c.id = f.check_id WHERE c.uuid = $1 ORDER BY n.created_at DESC LIMIT 1`,
+      [uuid],
+    );
+    return rows[0] as { state: string; last_error: string | null; attempts: number };
+  }
+
+  test('Telegram 429 is retried, then 401 is dead with "Unauthorized"', async () => {
+    const now = new Date(Date.now() + 1000);
+    const back = backDeps(db.pool, env);
+    const uuid = await missed(
+      'tg-job',
+      {
+        kind: 'telegram',
+        token: '9:ABCDEFGHIJKLMNOPQRSTUVWX',
+        chat_id: '5',
+        base_url: base('tgo'),
+      },
+      back,
+      now,
+    );
+    try {
+      hook.respond = () => ({
+        status: 429,
+        body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5"}',
+      });
+      await dispatchOnce(back, now);
+      assert.deepEqual(await notification(uuid), {
+        state: 'pending',
+        last_error: 'Telegram answered 429: Too Many Requests: retry after 5',
+        attempts: 1,
+      });
+      hook.respond = () => ({
+        status: 401,
+        body: '{"ok":false,"error_code":401,"description":"Unauthorized"}',
+      });
+      await dispatchOnce(back, new Date(now.getTime() + 3_600_000));
+      assert.deepEqual(await notification(uuid), {
+        state: 'dead',
+        last_error: 'Telegram answered 401: Unauthorized',
+        attempts: 2,
+      });
+    } finally {
+      hook.respond = () => 200;
+    }
+  });
+
+  test('PagerDuty: the miss triggers, the recovery resolves the same dedup_key', async () => {
+    const now = new Date(Date.now() + 1000);
+    const back = backDeps(db.pool, env);
+    const from = hook.requests.length;
+    const uuid = await missed(
+      'pd-job',
+      { kind: 'pagerduty', routing_key: 'P'.repeat(32), base_url: base('pdo') },
+      back,
+      now,
+    );
+    await dispatchOnce(back, now);
+    assert.equal((await request(app).get(`/ping/${uuid}`)).status, 200);
+    await dispatchOnce(back, new Date());
+    const events = hook.requests
+      .slice(from)
+      .filter((r) => r.path === '/pdo/v2/enqueue')
+      .map((r) => r.json as Record<string, unknown>);
+    assert.deepEqual(
+      events.map((e) => [e.event_action, e.dedup_key]),
+      [
+        ['trigger', uuid],
+        ['resolve', uuid],
+      ],
+    );
   });
 });
