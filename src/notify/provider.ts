@@ -16,6 +16,8 @@ export interface ProviderRequest {
   headers?: Record<string, string>;
   /** Sent as application/json. */
   json?: unknown;
+  /** Already-encoded JSON, sent as it is (a webhook signs these exact bytes). */
+  body?: string;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
 }
@@ -73,6 +75,7 @@ export function providerMessage(body: string): string {
 }
 
 function encode(r: ProviderRequest): { body: string; type: string } {
+  if (r.body !== undefined) return { body: r.body, type: 'application/json' };
   if (r.form)
     return {
       body: new URLSearchParams(r.form).toString(),
