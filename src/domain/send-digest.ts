@@ -26,7 +26,7 @@ export function digestText(events: AlertEvent[], perMinute: number, publicUrl?: 
   const down = events.filter((e) => e.kind === 'down').length;
   const up = events.length - down;
   const lines = [
-    `${events.length} alert${events.length === 1 ? '' : 's'} arrived while this channel was at its limit of ${perMinute} messages a minute:`,
+    `${events.length} alert${events.length === 1 ? '' : 's'} arrived while this channel was at its limit of ${perMinute} message${perMinute === 1 ? '' : 's'} a minute:`,
     '',
     ...events.slice(0, LISTED).map(line),
   ];

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import request from 'supertest';
 import { dispatchOnce } from '../../src/back/dispatch.js';
 import { sweepOnce } from '../../src/back/sweep.js';
+import { takeSendSlot } from '../../src/db/send-limit.js';
 import { createApp } from '../../src/front/app.js';
 import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
@@ -111,4 +112,38 @@ test('NOTIFY_RATE_LIMIT=0 turns the limit off; other destinations have their own
   await dispatchOnce(back, now);
   assert.equal(texts('-200').length, 8);
   assert.equal(texts('-300').length, 3);
+});
+
+test('a digest over the limit waits for the next window, its claim not counted', async () => {
+  await storm(3, '-400');
+  const t0 = new Date(Date.now() + 1000);
+  let now = t0;
+  const back = { ...backDeps(db.pool, { ...env, NOTIFY_RATE_LIMIT: '1' }), clock: () => now };
+  await sweepOnce(back, now);
+  await dispatchOnce(back, now);
+  assert.equal(texts('-400').length, 1);
+  const { rows } = await db.pool.query(
+    `SELECT id, transport, target FROM notifications
+      WHERE target->>'chat_id' = '-400' AND payload @> '{"digest": true}'`,
+  );
+  assert.equal(rows.length, 1);
+  // The next window is taken by another message before the digest's turn.
+  now = new Date(t0.getTime() + 61_000);
+  assert.deepEqual(await takeSendSlot(db.pool, rows[0], now, 1), { ok: true });
+  await dispatchOnce(back, now);
+  assert.equal(texts('-400').length, 1, 'the digest waits');
+  const waiting = await db.pool.query(
+    `SELECT state, attempts, next_attempt_at FROM notifications WHERE id = $1`,
+    [rows[0].id],
+  );
+  assert.equal(waiting.rows[0].state, 'pending');
+  assert.equal(waiting.rows[0].attempts, 0);
+  assert.equal(waiting.rows[0].next_attempt_at.getTime(), now.getTime() + 60_000);
+  now = new Date(now.getTime() + 60_000);
+  await dispatchOnce(back, now);
+  assert.equal(texts('-400').length, 2);
+  assert.match(
+    texts('-400')[1]!,
+    /2 alerts arrived while this channel was at its limit of 1 message a minute/,
+  );
 });
