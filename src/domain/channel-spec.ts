@@ -64,6 +64,8 @@ export function isChannelKind(v: unknown): v is ChannelKind {
 
 class SpecError extends Error {}
 
+const SHELL_OFF = 'kind shell is turned off on this server: set SHELL_CHANNELS=1 to allow it';
+
 function urlOf(field: string, value: string, protocols: string[]): string {
   if (value.length > MAX_URL) throw new SpecError(`${field} must be at most ${MAX_URL} characters`);
   // Whitespace and controls are refused, never trimmed (hostile values are not altered).
@@ -160,10 +162,7 @@ export function newChannelSpec(
       throw new SpecError(`kind must be ${KIND_LIST} (got ${quote(i.kind)})`);
     const kind = i.kind;
     // A shell channel runs a command on the back's host: only where the operator allowed it.
-    if (kind === 'shell' && !rules.shellChannels)
-      throw new SpecError(
-        'kind shell is turned off on this server: set SHELL_CHANNELS=1 to allow it',
-      );
+    if (kind === 'shell' && !rules.shellChannels) throw new SpecError(SHELL_OFF);
     checkFields(i, kind);
     const config = applyConfig(kind, {}, i);
     const name = i.name === undefined ? defaultName(kind, config) : validName(i.name);
@@ -178,12 +177,14 @@ export function newChannelSpec(
 export function updatedChannelSpec(
   existing: ChannelSpec,
   i: ChannelInput,
+  rules: ChannelRules = { shellChannels: false },
 ): ChannelSpec | { error: string } {
   try {
     if (i.kind !== undefined && i.kind !== existing.kind)
       throw new SpecError(
         `kind cannot be changed (this is a ${existing.kind} channel): create a new channel instead`,
       );
+    if (existing.kind === 'shell' && !rules.shellChannels) throw new SpecError(SHELL_OFF);
     checkFields(i, existing.kind);
     const config = applyConfig(existing.kind, existing.config, i);
     const name = i.name === undefined ? existing.name : validName(i.name);

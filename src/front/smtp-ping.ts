@@ -70,6 +70,8 @@ export async function startPingSmtp(
     // No certificate to offer, and nothing to log in to: a check-in is as open as /ping/.
     disabledCommands: ['STARTTLS', 'AUTH'],
     size: cfg.maxBytes,
+    // A flood of idle connections must not exhaust the front's file descriptors.
+    maxClients: 200,
     logger: false,
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS)

@@ -530,6 +530,13 @@ describe('created, shown and tested by the API', async () => {
     assert.match(res.body.error, /SHELL_CHANNELS=1/);
     const on = await post('/api/v3/channels/', { kind: 'shell', command: 'true' });
     assert.equal(on.status, 201);
+    // A shell channel made while allowed cannot be changed once SHELL_CHANNELS is off.
+    const edit = await request(off)
+      .post(`/api/v3/channels/${on.body.id}`)
+      .set('X-Api-Key', key)
+      .send({ command: 'rm -rf /tmp/x' });
+    assert.equal(edit.status, 400);
+    assert.match(edit.body.error, /SHELL_CHANNELS=1/);
     assert.deepEqual(on.body, {
       id: on.body.id,
       name: 'shell command',

@@ -84,7 +84,9 @@ export function editChannel(deps: FrontDeps): RequestHandler {
     const i = input(req.body);
     const json = await transaction(deps.pool, async (client) => {
       const channel = await pathChannel(client, accountId, req.params.id, true);
-      const spec = updatedChannelSpec(channel, i);
+      const spec = updatedChannelSpec(channel, i, {
+        shellChannels: deps.config.shellChannels !== undefined,
+      });
       if ('error' in spec) throw new HttpError(400, spec.error);
       await refuseTarget(deps, spec);
       await updateChannel(client, channel.id, spec);
