@@ -247,11 +247,22 @@ channel
   .command('add')
   .description('create a channel and print its id')
   .argument('<account>')
-  .argument('<kind>', 'email, slack or webhook')
+  .argument(
+    '<kind>',
+    'email, slack, webhook, discord, teams, telegram, ntfy, pagerduty, opsgenie, pushover, mattermost, matrix, gotify, zulip or shell',
+  )
   .option('--to <addresses>', 'email: comma-separated addresses')
-  .option('--url <url>', 'slack: the incoming-webhook URL (https); webhook: the URL to POST to')
+  .option(
+    '--url <url>',
+    'slack: the incoming-webhook URL (https); webhook: the URL to POST to; discord, teams, mattermost: the webhook URL',
+  )
   .option('--channel <channel>', 'slack: the channel to post in, e.g. #ops')
   .option('--secret <secret>', 'webhook: key of the X-Cronwatch-Signature HMAC')
+  .option(
+    '--set <field=value>',
+    'another setting of the kind (repeatable), e.g. --set token=… --set chat_id=… (README "Integrations")',
+    (v: string, all: string[] = []) => [...all, v],
+  )
   .option('--name <name>', 'a name (default: what it sends to)')
   .option('--json', 'print the channel as JSON')
   .action(lazy(channels, 'channelAddCommand'));

@@ -43,6 +43,25 @@ export interface Config {
   outboundAllowPrivate: boolean;
   /** Job attempts in flight per back instance. */
   jobsConcurrency: number;
+  /** SHELL_CHANNELS=1: shell channels may be created and run, with this base environment. */
+  shellChannels: { env: Record<string, string> } | undefined;
+  /** Messages per minute to one chat destination before the rest are folded; 0 = no limit. */
+  notifyRateLimit: number;
+  /** The SMTP listener of email check-ins; undefined = off. */
+  pingEmail: PingEmailConfig | undefined;
+}
+
+export interface PingEmailConfig {
+  port: number;
+  /** Mail to <uuid>@domain is a ping. */
+  domain: string;
+  /** Largest message accepted, in bytes (bigger: refused with 552). */
+  maxBytes: number;
+  /** healthchecks' keyword rules for every check: where to look and the words. */
+  filter: { subject: boolean; body: boolean };
+  successKw: string;
+  failureKw: string;
+  startKw: string;
 }
 
 export interface MetricsConfig {
@@ -144,6 +163,20 @@ export const settings = {
   OUTBOUND_ALLOW_PRIVATE:
     '1 lets job calls and webhooks reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
   JOBS_CONCURRENCY: 'job attempts in flight per back instance, 1-10000 (default 256)',
+  SHELL_CHANNELS:
+    '1 allows `shell` channels, which run a command on the back host for each alert (default 0)',
+  NOTIFY_RATE_LIMIT:
+    'messages per minute to one chat destination (Telegram chat, Discord webhook, …) before the rest are folded into one digest; 0 = no limit (default 6)',
+  PING_SMTP_PORT:
+    'when set, the front receives email check-ins on this SMTP port (on HOST); unset = off',
+  PING_EMAIL_DOMAIN: 'mail to <uuid>@PING_EMAIL_DOMAIN is a ping (required with PING_SMTP_PORT)',
+  PING_EMAIL_MAX_BYTES: 'largest check-in email accepted, 1024-10485760 bytes (default 1048576)',
+  PING_EMAIL_FILTER:
+    'where email check-ins are searched for keywords: subject, body or subject,body; empty = every email is a success (default)',
+  PING_EMAIL_SUCCESS_KW: 'comma-separated words that make a filtered email a success',
+  PING_EMAIL_FAILURE_KW:
+    'comma-separated words that make a filtered email a failure (looked for first)',
+  PING_EMAIL_START_KW: 'comma-separated words that make a filtered email a start',
 } as const;
 
 type Name = keyof typeof settings;
@@ -301,8 +334,51 @@ export function loadConfig(
     gocronCreateAccounts: flag(env, 'GOCRON_CREATE_ACCOUNTS', true),
     outboundAllowPrivate: oneOf(env, 'OUTBOUND_ALLOW_PRIVATE', ['0', '1'], '0') === '1',
     jobsConcurrency: integer(env, 'JOBS_CONCURRENCY', 256, 1, 10_000),
+    shellChannels:
+      oneOf(env, 'SHELL_CHANNELS', ['0', '1'], '0') === '1' ? shellBase(env) : undefined,
+    notifyRateLimit: integer(env, 'NOTIFY_RATE_LIMIT', 6, 0, 10_000),
+    pingEmail: pingEmailConfig(env),
   };
   return Object.freeze(config);
+}
+
+/** What a shell channel's command inherits: PATH, HOME and LANG, no secret of cronwatch's. */
+function shellBase(env: Env): { env: Record<string, string> } {
+  const base: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG']) if (env[k]) base[k] = env[k];
+  return { env: base };
+}
+
+function pingEmailConfig(env: Env): PingEmailConfig | undefined {
+  if (text(env, 'PING_SMTP_PORT') === undefined) return undefined;
+  const domain = text(env, 'PING_EMAIL_DOMAIN');
+  if (!domain || !/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(domain))
+    fail(
+      'PING_EMAIL_DOMAIN',
+      domain ?? '',
+      'expected a mail domain such as ping.example.com (PING_SMTP_PORT is set)',
+    );
+  const where = (text(env, 'PING_EMAIL_FILTER') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+  for (const w of where)
+    if (w !== 'subject' && w !== 'body')
+      fail(
+        'PING_EMAIL_FILTER',
+        env.PING_EMAIL_FILTER ?? '',
+        'expected subject, body or subject,body',
+      );
+  return {
+    port: integer(env, 'PING_SMTP_PORT', 0, 0, 65535),
+    domain: domain.toLowerCase(),
+    maxBytes: integer(env, 'PING_EMAIL_MAX_BYTES', 1_048_576, 1024, 10_485_760),
+    filter: { subject: where.includes('subject'), body: where.includes('body') },
+    successKw: text(env, 'PING_EMAIL_SUCCESS_KW') ?? '',
+    failureKw: text(env, 'PING_EMAIL_FAILURE_KW') ?? '',
+    startKw: text(env, 'PING_EMAIL_START_KW') ?? '',
+  };
 }
 
 function optionalUrl(env: Env, name: Name, protocols: string[]): string | undefined {

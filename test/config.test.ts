@@ -246,3 +246,59 @@ test('GOCRON_CREATE_ACCOUNTS: true by default (as gocron), false when turned off
   for (const value of ['true', '1', 'yes', 'on', ''])
     assert.equal(loadConfig({ GOCRON_CREATE_ACCOUNTS: value }, false).gocronCreateAccounts, true);
 });
+
+describe('integrations and email check-ins settings (issue 16)', () => {
+  test('defaults: shell channels off, 6 messages a minute, no SMTP listener', () => {
+    const c = loadConfig({}, false);
+    assert.equal(c.shellChannels, undefined);
+    assert.equal(c.notifyRateLimit, 6);
+    assert.equal(c.pingEmail, undefined);
+  });
+
+  test('SHELL_CHANNELS=1 passes PATH, HOME and LANG only; PING_* parsed', () => {
+    const c = loadConfig(
+      {
+        SHELL_CHANNELS: '1',
+        PATH: '/bin',
+        HOME: '/home/cw',
+        DATABASE_URL: 'postgres://u:secret@h/db',
+        PING_SMTP_PORT: '2525',
+        PING_EMAIL_DOMAIN: 'Ping.Example.com',
+        PING_EMAIL_FILTER: 'Subject, body',
+        PING_EMAIL_FAILURE_KW: 'FAILED',
+      },
+      false,
+    );
+    assert.deepEqual(c.shellChannels, { env: { PATH: '/bin', HOME: '/home/cw' } });
+    assert.deepEqual(c.pingEmail, {
+      port: 2525,
+      domain: 'ping.example.com',
+      maxBytes: 1_048_576,
+      filter: { subject: true, body: true },
+      successKw: '',
+      failureKw: 'FAILED',
+      startKw: '',
+    });
+  });
+
+  test('bad values name the variable', () => {
+    assert.match(configError({ SHELL_CHANNELS: 'yes' }).message, /^SHELL_CHANNELS=/);
+    assert.match(configError({ NOTIFY_RATE_LIMIT: '-1' }).message, /^NOTIFY_RATE_LIMIT=/);
+    assert.match(
+      configError({ PING_SMTP_PORT: '2525' }).message,
+      /^PING_EMAIL_DOMAIN=.*PING_SMTP_PORT is set/,
+    );
+    assert.match(
+      configError({
+        PING_SMTP_PORT: '2525',
+        PING_EMAIL_DOMAIN: 'p.io',
+        PING_EMAIL_FILTER: 'header',
+      }).message,
+      /^PING_EMAIL_FILTER=.*subject, body or subject,body/,
+    );
+    assert.match(
+      configError({ PING_SMTP_PORT: '99999', PING_EMAIL_DOMAIN: 'p.io' }).message,
+      /^PING_SMTP_PORT=/,
+    );
+  });
+});

@@ -3,13 +3,17 @@
 // schedules a retry with backoff, or marks it dead (permanent error, or too many attempts)
 // keeping the last error.
 import { claimNotifications, finishDead, finishRetry, type Claimed } from '../db/notifications.js';
+import { foldedEvents } from '../db/send-limit.js';
 import { alertText } from '../domain/alert.js';
 import { retryDelayMs } from '../domain/backoff.js';
-import { DeliveryError } from '../notify/transport.js';
+import { digestText, isDigest } from '../domain/send-digest.js';
+import { DeliveryError, type Delivery } from '../notify/transport.js';
 import type { BackDeps } from './deps.js';
 import { sentMarker } from './mark-sent.js';
+import { sendGate } from './send-limit.js';
 
-export type Outcome = 'sent' | 'retry' | 'dead';
+/** 'held': over its destination's rate limit, folded into a digest (or a digest postponed). */
+export type Outcome = 'sent' | 'retry' | 'dead' | 'held';
 
 export interface DispatchResult {
   sent: number;
@@ -46,22 +50,26 @@ export async function deliver(
   c: Claimed,
   attempted?: () => void,
 ): Promise<Outcome> {
-  const { back, publicUrl } = deps.config;
+  const { back } = deps.config;
   const log = deps.logger.child({
     notification: c.id,
     transport: c.transport,
     attempt: c.attempts,
   });
+  const gate = await sendGate(deps, c).catch((err: unknown) => {
+    // The database is gone: the lease runs out and another attempt happens then.
+    log.error({ err }, 'could not apply the rate limit');
+    return 'retry' as const;
+  });
+  if (gate !== 'send') {
+    attempted?.();
+    return gate === 'retry' ? 'retry' : 'held';
+  }
   let error: DeliveryError | undefined;
   const attempt = deps.metrics?.delivery(c.transport);
   try {
     const transport = deps.transports[c.transport];
-    const delivery = {
-      id: c.id,
-      target: c.target,
-      event: c.payload,
-      text: alertText(c.payload, publicUrl),
-    };
+    const delivery = await deliveryOf(deps, c);
     await withTimeout(
       transport.send(delivery, back.dispatchTimeoutMs),
       back.dispatchTimeoutMs + 1000,
@@ -78,7 +86,10 @@ export async function deliver(
   try {
     if (!error) {
       await sentMarker(deps.pool).mark({ id: c.id, attempts: c.attempts, at: deps.clock() });
-      log.info({ check: c.payload.check.name, event: c.payload.kind }, 'alert sent');
+      const what = isDigest(c.payload)
+        ? { digest: true }
+        : { check: c.payload.check.name, event: c.payload.kind };
+      log.info(what, 'alert sent');
       return 'sent';
     }
     if (error.permanent || c.attempts >= back.maxAttempts) {
@@ -98,6 +109,15 @@ export async function deliver(
     log.error({ err }, 'could not record the delivery outcome');
     return 'retry';
   }
+}
+
+/** What the transport sends: the alert, or for a digest the alerts folded into it. */
+async function deliveryOf(deps: BackDeps, c: Claimed): Promise<Delivery> {
+  const { publicUrl, notifyRateLimit } = deps.config;
+  if (!isDigest(c.payload))
+    return { id: c.id, target: c.target, event: c.payload, text: alertText(c.payload, publicUrl) };
+  const events = await foldedEvents(deps.pool, c.id);
+  return { id: c.id, target: c.target, text: digestText(events, notifyRateLimit, publicUrl) };
 }
 
 /** A guard on top of each transport's own timeout: one stuck receiver never holds a slot for ever. */

@@ -3,9 +3,10 @@
 // the front under `cronwatch start`, BACK_METRICS_PORT under `cronwatch back`.
 import { Counter, Histogram } from 'prom-client';
 import type { TransportKind } from '../db/notifications.js';
+import { CHANNEL_KINDS } from '../domain/channel-spec.js';
 import type { Registry } from '../metrics/registry.js';
 
-const TRANSPORTS: readonly TransportKind[] = ['email', 'slack', 'webhook'];
+const TRANSPORTS: readonly TransportKind[] = CHANNEL_KINDS;
 
 export interface BackMetrics {
   sweepSeconds: Histogram;

@@ -15,8 +15,9 @@ import { lockCheckByName } from '../db/checks.js';
 import { transaction, type Queryable } from '../db/pool.js';
 import { channelJson, newChannelSpec, type ChannelJson } from '../domain/channel-spec.js';
 import { sendChannelTest } from '../notify/channel-test.js';
+import { channelRefusal } from '../notify/channel-target.js';
 import { redact, settingSource, type Config } from '../config.js';
-import { UsageError, withPool, accountIdOrUsage as accountId } from './runtime.js';
+import { UsageError, configOrExit, withPool, accountIdOrUsage as accountId } from './runtime.js';
 
 async function channelOf(
   db: Queryable,
@@ -51,7 +52,20 @@ export interface ChannelAddOptions {
   channel?: string;
   secret?: string;
   name?: string;
+  /** `--set field=value` (repeatable): the settings of the other integrations. */
+  set?: string[];
   json?: boolean;
+}
+
+/** `--set token=…` options as fields; a malformed one is a usage error. */
+function setOptions(set: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of set ?? []) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--set expects field=value (got ${JSON.stringify(pair)})`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
 }
 
 export async function channelAddCommand(
@@ -59,19 +73,29 @@ export async function channelAddCommand(
   kind: string,
   o: ChannelAddOptions,
 ): Promise<void> {
-  const spec = newChannelSpec({
-    kind,
-    name: o.name,
-    to: o.to,
-    url: o.url,
-    channel: o.channel,
-    secret: o.secret,
-  });
+  const config = configOrExit();
+  const spec = newChannelSpec(
+    {
+      ...setOptions(o.set),
+      kind,
+      name: o.name,
+      to: o.to,
+      url: o.url,
+      channel: o.channel,
+      secret: o.secret,
+    },
+    { shellChannels: config.shellChannels !== undefined },
+  );
   // The API's messages name body fields; here they are options.
   if ('error' in spec)
     throw new UsageError(
-      spec.error.replace(/^(to|url|channel|secret|name)\b/, '--$1').replace(/^kind\b/, 'the kind'),
+      spec.error
+        .replace(/^(to|url|channel|secret|name)\b/, '--$1')
+        .replace(/^kind\b/, 'the kind')
+        .replace(/^([a-z_]+) (?=is required|must|is not a field)/, '--set $1 '),
     );
+  const refused = await channelRefusal(spec, config.outboundAllowPrivate);
+  if (refused) throw new UsageError(refused.replace(/^url\b/, '--url'));
   await withPool(async (pool) => {
     const id = await accountId(pool, account);
     const uuid = await insertChannel(pool, id, spec, new Date());

@@ -39,7 +39,15 @@ export async function runRoles(roles: Roles): Promise<void> {
     await rt.close();
     throw err;
   }
-  const front = bound && startFront(rt, registry, bound);
+  let front: Awaited<ReturnType<typeof startFront>> | undefined;
+  try {
+    front = bound && (await startFront(rt, registry, bound));
+  } catch (err) {
+    // PING_SMTP_PORT busy: stop as a busy PORT does, with nothing left running.
+    await Promise.all([bound?.close(), back?.stop()]);
+    await rt.close();
+    throw err;
+  }
   if (bound) rt.logger.info(readyMessage(rt.config, bound, roles.back));
   signals.ready(rt.logger, rt.config.shutdownTimeoutMs + 5000, async () => {
     await Promise.all([front?.close(), back?.stop()]);

@@ -1,10 +1,20 @@
-// Notification channels (email / Slack / webhook) as the API's POST /api/v3/channels/ and
-// `cronwatch channel add` create and change them. Pure: the input is checked field by field
+// Notification channels (email / Slack / webhook, and the integrations of integrations.ts)
+// as the API's POST /api/v3/channels/ and `cronwatch channel add` create and change them.
+// Pure: the input is checked field by field
 // and turned into the stored config, or a message naming the bad field (a 400, or exit 2,
 // before any row is touched). One place also decides what of a channel may be shown.
+import {
+  applyIntegration,
+  INTEGRATION_FIELDS,
+  INTEGRATION_KINDS,
+  integrationFields,
+  integrationJson,
+  integrationName,
+  isIntegrationKind,
+} from './integrations.js';
 import { nameError, parseEmails, quote } from './text.js';
 
-export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
+export const CHANNEL_KINDS = ['email', 'slack', 'webhook', ...INTEGRATION_KINDS] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 /** What a notification is delivered through: a transport per kind of channel. */
 export type TransportKind = ChannelKind;
@@ -28,14 +38,22 @@ export interface ChannelInput {
   url?: string;
   channel?: string;
   secret?: string;
+  /** The settings of the other integrations (token, chat_id, base_url, …). */
+  [field: string]: string | undefined;
 }
 
-const FIELDS: Record<ChannelKind, readonly (keyof ChannelInput)[]> = {
-  email: ['to'],
-  slack: ['url', 'channel'],
-  webhook: ['url', 'secret'],
-};
-const KNOWN = new Set(['api_key', 'kind', 'name', 'to', 'url', 'channel', 'secret']);
+/** Whether shell channels may be created (SHELL_CHANNELS=1). */
+export interface ChannelRules {
+  shellChannels: boolean;
+}
+
+const CORE_FIELDS = { email: ['to'], slack: ['url', 'channel'], webhook: ['url', 'secret'] };
+function fieldsOf(kind: ChannelKind): readonly string[] {
+  return isIntegrationKind(kind) ? integrationFields(kind) : CORE_FIELDS[kind];
+}
+const SETTING_FIELDS = [...new Set(['to', 'url', 'channel', 'secret', ...INTEGRATION_FIELDS])];
+const KNOWN = new Set(['api_key', 'kind', 'name', ...SETTING_FIELDS]);
+const KIND_LIST = `${CHANNEL_KINDS.slice(0, -1).join(', ')} or ${CHANNEL_KINDS.at(-1)}`;
 const MAX_URL = 2000;
 const MAX_SECRET = 500;
 const MAX_SLACK_CHANNEL = 80;
@@ -45,6 +63,8 @@ export function isChannelKind(v: unknown): v is ChannelKind {
 }
 
 class SpecError extends Error {}
+
+const SHELL_OFF = 'kind shell is turned off on this server: set SHELL_CHANNELS=1 to allow it';
 
 function urlOf(field: string, value: string, protocols: string[]): string {
   if (value.length > MAX_URL) throw new SpecError(`${field} must be at most ${MAX_URL} characters`);
@@ -64,8 +84,8 @@ function urlOf(field: string, value: string, protocols: string[]): string {
 }
 
 function checkFields(i: ChannelInput, kind: ChannelKind): void {
-  for (const field of ['to', 'url', 'channel', 'secret'] as const) {
-    if (i[field] !== undefined && !FIELDS[kind].includes(field))
+  for (const field of SETTING_FIELDS) {
+    if (i[field] !== undefined && !fieldsOf(kind).includes(field))
       throw new SpecError(`${field} is not a field of ${kind} channels`);
   }
 }
@@ -76,6 +96,11 @@ function applyConfig(
   base: Record<string, unknown>,
   i: ChannelInput,
 ): Record<string, unknown> {
+  if (isIntegrationKind(kind)) {
+    const applied = applyIntegration(kind, base, i);
+    if ('error' in applied) throw new SpecError(String(applied.error));
+    return applied;
+  }
   const out = { ...base };
   if (kind === 'email') {
     if (i.to !== undefined) {
@@ -114,6 +139,7 @@ function applyConfig(
 
 /** A name for a channel created without one: what it sends to, without any credential. */
 function defaultName(kind: ChannelKind, config: Record<string, unknown>): string {
+  if (isIntegrationKind(kind)) return integrationName(kind, config);
   if (kind === 'email') return String(config.to).slice(0, 200);
   if (kind === 'slack') return typeof config.channel === 'string' ? config.channel : 'Slack';
   return `webhook ${new URL(String(config.url)).host}`;
@@ -126,12 +152,17 @@ function validName(name: string): string {
 }
 
 /** A new channel from `i` (kind required), or the message of the first error. */
-export function newChannelSpec(i: ChannelInput): ChannelSpec | { error: string } {
+export function newChannelSpec(
+  i: ChannelInput,
+  rules: ChannelRules = { shellChannels: false },
+): ChannelSpec | { error: string } {
   try {
-    if (i.kind === undefined) throw new SpecError('kind is required: email, slack or webhook');
+    if (i.kind === undefined) throw new SpecError(`kind is required: ${KIND_LIST}`);
     if (!isChannelKind(i.kind))
-      throw new SpecError(`kind must be email, slack or webhook (got ${quote(i.kind)})`);
+      throw new SpecError(`kind must be ${KIND_LIST} (got ${quote(i.kind)})`);
     const kind = i.kind;
+    // A shell channel runs a command on the back's host: only where the operator allowed it.
+    if (kind === 'shell' && !rules.shellChannels) throw new SpecError(SHELL_OFF);
     checkFields(i, kind);
     const config = applyConfig(kind, {}, i);
     const name = i.name === undefined ? defaultName(kind, config) : validName(i.name);
@@ -146,12 +177,14 @@ export function newChannelSpec(i: ChannelInput): ChannelSpec | { error: string }
 export function updatedChannelSpec(
   existing: ChannelSpec,
   i: ChannelInput,
+  rules: ChannelRules = { shellChannels: false },
 ): ChannelSpec | { error: string } {
   try {
     if (i.kind !== undefined && i.kind !== existing.kind)
       throw new SpecError(
         `kind cannot be changed (this is a ${existing.kind} channel): create a new channel instead`,
       );
+    if (existing.kind === 'shell' && !rules.shellChannels) throw new SpecError(SHELL_OFF);
     checkFields(i, existing.kind);
     const config = applyConfig(existing.kind, existing.config, i);
     const name = i.name === undefined ? existing.name : validName(i.name);
@@ -166,8 +199,8 @@ export function updatedChannelSpec(
  * A JSON request body as ChannelInput: an object of known string fields (`api_key` is the
  * key, read by the auth step). Unknown fields and non-strings are errors naming the field.
  */
-export function parseChannelBody(body: unknown): ChannelInput | { error: string } {
-  if (body === undefined) return {};
+export function parseChannelBody(body: unknown): { input: ChannelInput } | { error: string } {
+  if (body === undefined) return { input: {} };
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return { error: 'the request body must be a JSON object' };
   const b = body as Record<string, unknown>;
@@ -176,7 +209,7 @@ export function parseChannelBody(body: unknown): ChannelInput | { error: string 
   if (b.api_key !== undefined && typeof b.api_key !== 'string')
     return { error: 'api_key must be a string' };
   const out: ChannelInput = {};
-  for (const field of ['kind', 'name', 'to', 'url', 'channel', 'secret'] as const) {
+  for (const field of ['kind', 'name', ...SETTING_FIELDS]) {
     const v = b[field];
     if (v === undefined) continue;
     if (typeof v !== 'string') return { error: `${field} must be a string` };
@@ -185,7 +218,7 @@ export function parseChannelBody(body: unknown): ChannelInput | { error: string 
     if (!v.isWellFormed()) return { error: `${field} is not valid Unicode text` };
     out[field] = v;
   }
-  return out;
+  return { input: out };
 }
 
 /** A stored channel (id = its uuid) as the API and `cronwatch channel` show it. */
@@ -209,6 +242,7 @@ export function channelJson(c: {
 }): ChannelJson {
   const base = { id: c.uuid, name: c.name, kind: c.kind };
   const cfg = c.config;
+  if (isIntegrationKind(c.kind)) return { ...base, ...integrationJson(c.kind, cfg) };
   if (c.kind === 'email') return { ...base, to: cfg.to ?? null };
   if (c.kind === 'slack') {
     let url: string | null;

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { outboundClient, OutboundTimeout } from '../outbound/client.js';
-import { OutboundRefused } from '../outbound/policy.js';
-import { DeliveryError, httpStatusError, type Delivery, type Transport } from './transport.js';
-
-/** The first bytes of a receiver's answer are enough for an error message. */
-const ANSWER_KEEP = 4096;
+import { outboundClient } from '../outbound/client.js';
+import { sendProviderRequest } from './provider.js';
+import { DeliveryError, type Delivery, type Transport } from './transport.js';
 
 /**
  * A JSON POST to the channel's URL. Headers carry the stable notification id and, when the
@@ -40,37 +37,20 @@ export function webhookTransport(opts: { allowPrivate: boolean }): Transport {
             subject: d.text.subject,
             text: d.text.body,
           });
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json',
-        'User-Agent': 'cronwatch',
-        'X-Cronwatch-Notification-Id': d.id,
-        'Idempotency-Key': d.id,
-      };
+      const headers: Record<string, string> = { 'Idempotency-Key': d.id };
       if (typeof d.target.secret === 'string' && d.target.secret !== '') {
         headers['X-Cronwatch-Signature'] =
           'sha256=' + createHmac('sha256', d.target.secret).update(body).digest('hex');
       }
-      let answer: { status: number; body: string };
-      try {
-        answer = await client.request({
-          method: 'POST',
-          url: url.toString(),
-          headers,
-          body,
-          timeoutMs,
-          // A receiver that moved says so with a redirect; an alert is not followed there.
-          maxRedirects: 0,
-          keepBytes: ANSWER_KEEP,
-        });
-      } catch (err) {
-        if (err instanceof OutboundRefused)
-          throw new DeliveryError(`webhook: ${err.message}`, true);
-        if (err instanceof OutboundTimeout)
-          throw new DeliveryError(`webhook: no answer within ${timeoutMs} ms`, false);
-        throw new DeliveryError(`webhook: ${(err as Error).message}`, false);
-      }
-      if (answer.status < 200 || answer.status > 299)
-        throw httpStatusError('webhook', answer.status, answer.body);
+      // The shared send-and-classify of the integrations (provider.ts): a receiver that
+      // moved says so with a redirect, and an alert is not followed there.
+      await sendProviderRequest(
+        client,
+        'webhook',
+        d,
+        { url: url.toString(), headers, body },
+        timeoutMs,
+      );
     },
     close() {
       client.close();

@@ -169,7 +169,10 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
   const theirs = (await channels('other'))[0]!.uuid;
   const before = JSON.stringify([await channels('acme'), await channels('other')]);
   for (const [args, message] of [
-    [['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'], /kind must be email, slack or webhook/],
+    [
+      ['channel', 'add', 'acme', 'sms', '--to', 'a@b.io'],
+      /kind must be email, slack, webhook, discord, .* or shell/,
+    ],
     [['channel', 'add', 'acme', 'email'], /--to is required/],
     [['channel', 'add', 'acme', 'email', '--to', 'nope'], /--to has an invalid address/],
     [['channel', 'add', 'acme', 'slack', '--url', 'http://x.io/'], /--url must be an https URL/],
@@ -183,6 +186,21 @@ test('mistakes are exit 2 with a message, and change nothing', async () => {
     [['channel', 'test', 'acme', theirs], /no channel/],
     [['channel', 'link', 'acme', 'nocheck', 'dup'], /no check "nocheck"/],
     [['channel', 'list', 'nobody'], /no account/],
+    // Refused when saved, before any connection: a metadata address, whatever the settings.
+    [
+      [
+        'channel',
+        'add',
+        'acme',
+        'gotify',
+        '--set',
+        'base_url=http://169.254.169.254',
+        '--set',
+        'token=t',
+      ],
+      /base_url: 169\.254\.169\.254 is a link-local or cloud metadata address/,
+    ],
+    [['channel', 'add', 'acme', 'telegram', '--set', 'chat_id=1'], /--set token is required/],
   ] as const) {
     const r = await cli([...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -228,4 +246,38 @@ test("channel test says which SMTP settings it used, and reads the service's wit
   const missing = await bare(['--settings', path.join(dir, 'nope.env'), 'channel', 'list', 'acme']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read --settings/);
+});
+
+test('an integration by --set: created without its token shown, then tested for real', async () => {
+  const token = '77:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const add = await cli([
+    'channel',
+    'add',
+    'acme',
+    'telegram',
+    '--set',
+    `token=${token}`,
+    '--set',
+    'chat_id=-1009',
+    '--set',
+    `base_url=${hook.url}/tgcli`,
+    '--json',
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  const json = JSON.parse(add.stdout);
+  assert.deepEqual(json, {
+    id: json.id,
+    name: 'telegram -1009',
+    kind: 'telegram',
+    token: true,
+    chat_id: '-1009',
+    base_url: `${hook.url}/tgcli`,
+  });
+  const from = hook.requests.length;
+  const tested = await cli(['channel', 'test', 'acme', json.id]);
+  assert.equal(tested.code, 0, tested.stderr);
+  const got = hook.requests.slice(from);
+  assert.equal(got.length, 1);
+  assert.equal(got[0]!.path, `/tgcli/bot${token}/sendMessage`);
+  assert.equal((got[0]!.json as { chat_id: string }).chat_id, '-1009');
 });

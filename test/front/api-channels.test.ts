@@ -201,7 +201,10 @@ describe('validation: 400 naming the field, nothing written', () => {
   test('bad create bodies', async () => {
     const cases: [unknown, RegExp][] = [
       [{}, /^kind is required/],
-      [{ kind: 'sms', to: 'a@b.io' }, /^kind must be email, slack or webhook/],
+      [
+        { kind: 'sms', to: 'a@b.io' },
+        /^kind must be email, slack, webhook, discord, .* or shell \(got "sms"\)$/,
+      ],
       [{ kind: 5 }, /^kind must be a string/],
       [{ kind: 'email' }, /^to is required/],
       [{ kind: 'email', to: 'not-an-address' }, /^to has an invalid address/],

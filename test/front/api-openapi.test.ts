@@ -324,6 +324,11 @@ describe('real answers validate against the documented schemas', () => {
       .set('X-Api-Key', keys.rw)
       .send({ kind: 'email', to: 'ops@example.com' });
     assertDocumented('/channels/', 'post', res);
+    const telegram = { kind: 'telegram', token: '1:ABCDEFGHIJKLMNOPQRSTUVWX', chat_id: '-100' };
+    assert.ok(validBody('ChannelInput', telegram));
+    res = await request(app).post('/api/v3/channels/').set('X-Api-Key', keys.rw).send(telegram);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assertDocumented('/channels/', 'post', res);
 
     res = await request(app).get('/api/v3/channels/').set('X-Api-Key', keys.rw);
     assertDocumented('/channels/', 'get', res);

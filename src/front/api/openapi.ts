@@ -6,6 +6,16 @@
 import type { RequestHandler } from 'express';
 import { jobParameters, jobPaths, jobSchemas } from './openapi-jobs.js';
 import { errors, json, keyed, nullable, param, ref, type Schema } from './openapi-parts.js';
+import { CHANNEL_KINDS } from '../../domain/channel-spec.js';
+import { INTEGRATION_FIELDS, INTEGRATIONS } from '../../domain/integrations.js';
+
+/** The integrations' settings as shown: credentials as true/false, the rest as text. */
+const integrationShown: Record<string, Schema> = Object.fromEntries(
+  Object.values(INTEGRATIONS)
+    .flatMap((i) => i.fields)
+    .filter((f) => !['url', 'channel'].includes(f.field))
+    .map((f) => [f.field, f.secret ? { type: 'boolean' } : nullable('string')]),
+);
 
 type Operation = Record<string, unknown>;
 
@@ -216,11 +226,12 @@ const schemas: Record<string, Schema> = {
     properties: {
       id: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
-      kind: { enum: ['email', 'slack', 'webhook'] },
+      kind: { enum: [...CHANNEL_KINDS] },
       to: { ...nullable('string'), description: 'email: comma-separated addresses' },
       url: nullable('string'),
       channel: { ...nullable('string'), description: 'slack: the channel posted to' },
       secret: { type: 'boolean', description: 'webhook: whether deliveries are signed' },
+      ...integrationShown,
     },
     additionalProperties: false,
   },
@@ -238,12 +249,14 @@ const schemas: Record<string, Schema> = {
       'webhooks. On update only the fields given change ("" removes `channel` or `secret`).',
     properties: {
       api_key: { type: 'string', description: 'the key, instead of the X-Api-Key header' },
-      kind: { enum: ['email', 'slack', 'webhook'] },
+      kind: { enum: [...CHANNEL_KINDS] },
       name: { type: 'string' },
       to: { type: 'string' },
       url: { type: 'string' },
       channel: { type: 'string' },
       secret: { type: 'string' },
+      // The settings of the other integrations (README "Integrations").
+      ...Object.fromEntries(INTEGRATION_FIELDS.map((f) => [f, { type: 'string' }])),
     },
     additionalProperties: false,
   },
@@ -558,7 +571,7 @@ export const openApiDocument: OpenApiDocument = {
       post: {
         operationId: 'createChannel',
         tags: ['channels'],
-        summary: 'Create an email, Slack or webhook channel',
+        summary: 'Create a channel: email, Slack, webhook or another integration',
         security: keyed,
         'x-key-scope': 'write',
         requestBody: channelBody(true),

@@ -1,0 +1,45 @@
+// The one place an email check-in meets the ping write path: the same request and the same
+// entry point as /ping/<uuid> (src/front/ping.ts), so the check-in rule (applyPing, flips,
+// alerts) is the one every ping form shares. Kept thin on purpose: when the write path
+// changes, only this adapter follows it.
+import { recordPing, type PingResult } from '../db/ping.js';
+import type { PingKind } from '../domain/ping.js';
+import type { FrontDeps } from './deps.js';
+
+export interface EmailPing {
+  uuid: string;
+  kind: PingKind;
+  /** What is stored as the ping's body: the subject and the text of the mail. */
+  body: string;
+  /** The SMTP client's address. */
+  address: string | null;
+  /** The envelope sender, shown as the ping's user agent ("email from …"). */
+  from: string;
+}
+
+/** The first `limit` bytes of `text`, cut on a character boundary. */
+function capped(text: string, limit: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  return new TextDecoder().decode(bytes.subarray(0, limit), { stream: true });
+}
+
+export async function recordEmailPing(deps: FrontDeps, p: EmailPing): Promise<PingResult> {
+  const limit = deps.config.pings.bodyLimitBytes;
+  const request = {
+    target: { uuid: p.uuid },
+    kind: p.kind,
+    exitStatus: null,
+    rid: null,
+    now: deps.clock(),
+    address: p.address,
+    method: 'EMAIL',
+    userAgent: `email from ${p.from || '<>'}`.slice(0, 500),
+    body: capped(p.body, limit),
+    bodySize: Buffer.byteLength(p.body),
+    globalSlack: deps.config.slack !== undefined,
+  };
+  return deps.uuidPings
+    ? deps.uuidPings({ ...request, target: request.target })
+    : recordPing(deps.pool, request);
+}
