@@ -277,5 +277,6 @@ export function testText(
 }
 
 /** The input fields of each kind, besides kind and name: the dashboard draws its forms from it. */
-export const CHANNEL_FIELDS: Readonly<Record<ChannelKind, readonly (keyof ChannelInput)[]>> =
-  FIELDS;
+export const CHANNEL_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = Object.fromEntries(
+  CHANNEL_KINDS.map((k) => [k, fieldsOf(k)]),
+) as Record<ChannelKind, readonly string[]>;

@@ -142,8 +142,8 @@ export function plainText(d: Delivery): string {
   return `${d.text.subject}\n\n${d.text.body}`;
 }
 
-/** 'down' | 'up' | 'test' | 'digest': what a delivery is about. */
-export function eventKind(d: Delivery): 'down' | 'up' | 'test' | 'digest' {
+/** 'down' | 'up' | 'change' | 'test' | 'digest': what a delivery is about. */
+export function eventKind(d: Delivery): 'down' | 'up' | 'change' | 'test' | 'digest' {
   if (d.event) return d.event.kind;
   return d.test ? 'test' : 'digest';
 }

@@ -3,10 +3,11 @@
 import { INTEGRATIONS } from '../../domain/integrations.js';
 import { cut, eventKind, joinUrl, type Provider } from '../provider.js';
 
-const PRIORITY = { down: 5, up: 3, test: 3, digest: 4 };
+const PRIORITY = { down: 5, up: 3, change: 4, test: 3, digest: 4 };
 const TAGS = {
   down: ['rotating_light'],
   up: ['white_check_mark'],
+  change: ['pencil'],
   test: ['bell'],
   digest: ['bell'],
 };
