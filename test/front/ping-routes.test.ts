@@ -2,6 +2,7 @@
 // the status codes of bad requests, bodies at and past the limit, the state rules, cron
 // checks, hostile input (never a 5xx), and one transaction per ping.
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -524,7 +525,11 @@ describe('?create=1', async () => {
   });
 
   test('concurrent creates never take an account past the limit', async () => {
-    const limited = appWith({ PING_CREATE_LIMIT: '3' });
+    // Two fronts (two pools): the check-ins of one front share one transaction, so only
+    // check-ins of two fronts can race.
+    const other = new pg.Pool({ connectionString: db.url });
+    const env = { env: { PING_CREATE_LIMIT: '3' }, clock: () => clock };
+    const fronts = [createApp(frontDeps(db.pool, env)), createApp(frontDeps(other, env))];
     const account = await newAccount('pk_limit_race1');
     await newCheck(account);
     await newCheck(account);
@@ -534,8 +539,8 @@ describe('?create=1', async () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [account]);
-      const pending = ['a', 'b'].map((slug) =>
-        request(limited)
+      const pending = ['a', 'b'].map((slug, i) =>
+        request(fronts[i]!)
           .get(`/ping/pk_limit_race1/${slug}?create=1`)
           .then((r) => r.status),
       );
@@ -544,6 +549,7 @@ describe('?create=1', async () => {
       assert.deepEqual((await Promise.all(pending)).sort(), [201, 403]);
     } finally {
       holder.release();
+      await other.end();
     }
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n FROM checks WHERE account_id = $1`,
