@@ -2,7 +2,6 @@
 // the status codes of bad requests, bodies at and past the limit, the state rules, cron
 // checks, hostile input (never a 5xx), and one transaction per ping.
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import net from 'node:net';
 import { after, describe, test } from 'node:test';
 import request from 'supertest';
 import { sweepOnce } from '../../src/back/sweep.js';
+import { createPool } from '../../src/db/pool.js';
 import { createApp } from '../../src/front/app.js';
 import { frontDeps } from '../helpers/app.js';
 import { backDeps } from '../helpers/back.js';
@@ -527,7 +527,7 @@ describe('?create=1', async () => {
   test('concurrent creates never take an account past the limit', async () => {
     // Two fronts (two pools): the check-ins of one front share one transaction, so only
     // check-ins of two fronts can race.
-    const other = new pg.Pool({ connectionString: db.url });
+    const other = createPool(db.url, 4, () => undefined);
     const env = { env: { PING_CREATE_LIMIT: '3' }, clock: () => clock };
     const fronts = [createApp(frontDeps(db.pool, env)), createApp(frontDeps(other, env))];
     const account = await newAccount('pk_limit_race1');
