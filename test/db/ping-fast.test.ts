@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { PingRequest, Target } from '../../src/db/ping.js';
 import { recordPlainSuccesses } from '../../src/db/ping-fast.js';
 import { testDatabase } from '../helpers/db.js';
+import { pingRequest } from '../helpers/ping.js';
 
 const db = await testDatabase();
 const { rows: acc } = await db.pool.query(
@@ -44,21 +45,8 @@ const FORMS: Record<string, (c: { uuid: string; name: string }, account?: string
   }),
 };
 
-function ping(target: Target, extra: Partial<PingRequest> = {}): PingRequest {
-  return {
-    target,
-    kind: 'success',
-    exitStatus: null,
-    rid: null,
-    now: T0,
-    address: '10.0.0.9',
-    method: 'GET',
-    userAgent: null,
-    body: null,
-    bodySize: null,
-    globalSlack: false,
-    ...extra,
-  };
+function ping(target: Target): PingRequest {
+  return pingRequest(target, T0);
 }
 
 for (const [form, target] of Object.entries(FORMS)) {

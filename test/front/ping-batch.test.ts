@@ -7,6 +7,7 @@ import { createApp } from '../../src/front/app.js';
 import { GroupCommit } from '../../src/front/group-commit.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
+import { pingRequest } from '../helpers/ping.js';
 
 const db = await testDatabase();
 const { rows: acc } = await db.pool.query(
@@ -26,20 +27,7 @@ function ping(
   kind: UuidPing['kind'] = 'success',
   extra: Partial<UuidPing> = {},
 ): UuidPing {
-  return {
-    target: { uuid },
-    kind,
-    exitStatus: null,
-    rid: null,
-    now: new Date(T0 + s * 1000),
-    address: '10.0.0.1',
-    method: 'GET',
-    userAgent: null,
-    body: null,
-    bodySize: null,
-    globalSlack: false,
-    ...extra,
-  };
+  return pingRequest({ uuid }, new Date(T0 + s * 1000), { kind, ...extra }) as UuidPing;
 }
 
 test('pings of one check in one batch apply in order: numbering, run pairing, flips', async () => {
