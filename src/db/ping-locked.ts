@@ -48,34 +48,45 @@ async function locateAll(client: Client, batch: PingRequest[]) {
   return { located, created };
 }
 
-/** Records a batch of check-ins in the caller's transaction; the answer of each. */
-export async function recordPings(client: Client, batch: PingRequest[]): Promise<PingResult[]> {
-  const { located, created } = await locateAll(client, batch);
-  const checkOf = (i: number) => {
-    const l = located[i];
-    return typeof l === 'object' && 'id' in l ? l : undefined;
+/** The stored row of one check-in, number `n` of its check. */
+function pingRow(p: PingRequest, checkId: number, n: number, duration: number | null): PingRow {
+  return {
+    check_id: checkId,
+    n,
+    created_at: p.now,
+    kind: p.exitStatus !== null ? 'exitcode' : p.kind,
+    exit_status: p.exitStatus,
+    run_id: p.rid,
+    address: p.address,
+    method: p.method,
+    user_agent: p.userAgent,
+    body: p.body,
+    body_size: p.bodySize,
+    duration,
   };
-  const earlier = await runStarts(
-    client,
-    batch.flatMap((p, i) => {
-      const c = checkOf(i);
-      return c && p.rid && p.kind !== 'start' && p.kind !== 'log'
-        ? [{ checkId: c.id, rid: p.rid }]
-        : [];
-    }),
-  );
-  const startsInBatch = new Map<string, Date>();
-  const results: PingResult[] = [];
-  const rows: PingRow[] = [];
-  const touched = new Map<number, Touched>();
-  const changes: { check: LockedTarget; p: PingRequest; flip: PingFlip; next: Date | null }[] = [];
+}
 
-  batch.forEach((p, i) => {
-    const c = checkOf(i);
-    if (!c) return void results.push(located[i] as PingResult);
+type Change = { check: LockedTarget; p: PingRequest; flip: PingFlip; next: Date | null };
+
+/** What a batch does, worked out in memory: applyPing for each check-in, in arrival order. */
+class Applied {
+  readonly results: PingResult[] = [];
+  readonly rows: PingRow[] = [];
+  readonly touched = new Map<number, Touched>();
+  readonly changes: Change[] = [];
+  private readonly startsInBatch = new Map<string, Date>();
+
+  constructor(
+    private readonly created: Set<number>,
+    private readonly earlier: Map<string, Date>,
+  ) {}
+
+  add(p: PingRequest, located: LockedTarget | PingResult): void {
+    if (typeof located !== 'object' || !('id' in located)) return void this.results.push(located);
+    const c = located;
     // The first check-in of a check this batch created answers 201 (slug ?create=1).
-    results.push(created.delete(c.id) && 'slug' in p.target ? 'created' : 'ok');
-    let state = touched.get(c.id) ?? {
+    this.results.push(this.created.delete(c.id) && 'slug' in p.target ? 'created' : 'ok');
+    let state: Touched = this.touched.get(c.id) ?? {
       ...c,
       last_ping_at: null,
       duration: null,
@@ -89,45 +100,33 @@ export async function recordPings(client: Client, batch: PingRequest[]): Promise
       const settings = { period: g.period, grace: g.grace, email: g.email, site: g.site };
       state = { ...state, kind: 'simple', period: g.period, grace: g.grace, settings };
     }
+    const key = `${c.id} ${p.rid}`;
     let runStartedAt: Date | null = null;
-    if (p.kind === 'success' || p.kind === 'fail') {
-      const key = `${c.id} ${p.rid}`;
-      runStartedAt = p.rid ? (startsInBatch.get(key) ?? earlier.get(key) ?? null) : state.startedAt;
-    }
+    if (p.kind === 'success' || p.kind === 'fail')
+      runStartedAt = p.rid
+        ? (this.startsInBatch.get(key) ?? this.earlier.get(key) ?? null)
+        : state.startedAt;
     const out = applyPing(state, { ...p, runStartedAt });
-    if (p.kind === 'start' && p.rid) startsInBatch.set(`${c.id} ${p.rid}`, p.now);
-    if (out.flip) changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
+    if (p.kind === 'start' && p.rid) this.startsInBatch.set(key, p.now);
+    if (out.flip) this.changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
     const n = state.pingCount + 1;
-    touched.set(c.id, {
+    this.touched.set(c.id, {
       ...state,
       status: out.status,
       nextDeadline: out.nextDeadline,
       startedAt: out.startedAt,
       runId: out.runId,
       pingCount: n,
+      at: p.now,
       last_ping_at: out.touchesLastPing ? p.now : state.last_ping_at,
       duration: out.duration ?? state.duration,
       address: p.address ?? state.address,
-      at: p.now,
     });
-    rows.push({
-      check_id: c.id,
-      n,
-      created_at: p.now,
-      kind: p.exitStatus !== null ? 'exitcode' : p.kind,
-      exit_status: p.exitStatus,
-      run_id: p.rid,
-      address: p.address,
-      method: p.method,
-      user_agent: p.userAgent,
-      body: p.body,
-      body_size: p.bodySize,
-      duration: out.duration,
-    });
-  });
+    this.rows.push(pingRow(p, c.id, n, out.duration));
+  }
 
-  if (touched.size) {
-    const checks = [...touched.values()].map((t): CheckWrite => ({
+  checks(): CheckWrite[] {
+    return [...this.touched.values()].map((t) => ({
       id: t.id,
       status: t.status,
       next_deadline: t.nextDeadline,
@@ -140,20 +139,31 @@ export async function recordPings(client: Client, batch: PingRequest[]): Promise
       at: t.at,
       settings: t.settings,
     }));
-    await writeCheckins(client, checks, rows);
   }
+}
+
+/** Records a batch of check-ins in the caller's transaction; the answer of each. */
+export async function recordPings(client: Client, batch: PingRequest[]): Promise<PingResult[]> {
+  const { located, created } = await locateAll(client, batch);
+  const earlier = await runStarts(
+    client,
+    batch.flatMap((p, i) => {
+      const c = located[i];
+      return typeof c === 'object' && 'id' in c && p.rid && p.kind !== 'start' && p.kind !== 'log'
+        ? [{ checkId: c.id, rid: p.rid }]
+        : [];
+    }),
+  );
+  const applied = new Applied(created, earlier);
+  batch.forEach((p, i) => applied.add(p, located[i]!));
+  if (applied.touched.size) await writeCheckins(client, applied.checks(), applied.rows);
   // Status changes are rare: one at a time, in arrival order, in this same transaction.
-  for (const ch of changes) {
-    const ref = {
-      id: ch.check.id,
-      uuid: ch.check.uuid,
-      name: ch.check.name,
-      account: ch.check.account,
-    };
-    await recordPingFlip(client, ref, ch.flip, ch.p.now, ch.next, ch.p.globalSlack, {
-      exitStatus: ch.p.exitStatus,
-      output: ch.p.body,
+  for (const { check: c, p, flip, next } of applied.changes) {
+    const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
+    await recordPingFlip(client, ref, flip, p.now, next, p.globalSlack, {
+      exitStatus: p.exitStatus,
+      output: p.body,
     });
   }
-  return results;
+  return applied.results;
 }
