@@ -30,6 +30,10 @@ const { values: args } = parseArgs({
     modes: { type: 'string', default: 'keep,close' },
     // Only the 10,000-checks target, not the one hot check.
     'spread-only': { type: 'boolean', default: false },
+    // Ping forms: /ping/<uuid>, /ping/<ping key>/<slug>, the gocron check-in (issue 14).
+    forms: { type: 'string', default: 'uuid' },
+    // Pairs of (bare node:http, front) runs per target, alternated: A/B/A/B with 2.
+    rounds: { type: 'string', default: '1' },
     // A setting of the front for this run, e.g. --set DATABASE_POOL_MAX=20 (repeatable).
     set: { type: 'string', multiple: true, default: [] },
     // SQL run after the migrations, for schema experiments (e.g. --sql 'DROP INDEX checks_due'
@@ -48,6 +52,16 @@ const SETTINGS = Object.fromEntries(
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = args.connections!.split(',').map(Number);
 const CHECKS = Number(args.checks);
+const FORMS = args.forms!.split(',') as Form[];
+const ROUNDS = Number(args.rounds);
+type Form = 'uuid' | 'slug' | 'gocron';
+
+/** The request line of one ping of `form` to check number `i` (a Lua expression). */
+function pingPath(form: Form, uuidOf: string, i: string): string {
+  if (form === 'uuid') return `"/ping/" .. ${uuidOf}`;
+  if (form === 'slug') return `"/ping/benchkey/check-" .. ${i}`;
+  return `"/?cronname=check-" .. ${i} .. "&account=bench&email=ops%40example.com&frequency=3600"`;
+}
 
 interface Result {
   rps: number;
@@ -121,26 +135,37 @@ async function main() {
       await c.end();
     }
     const client = new pg.Client({ connectionString: db.url });
+    // The database is stopped in `finally`: its goodbye must not hide the error that got there.
+    client.on('error', () => undefined);
     await client.connect();
     const { rows } = await client.query<{ uuid: string }>(
-      `WITH a AS (INSERT INTO accounts (name) VALUES ('bench') RETURNING id)
-       INSERT INTO checks (account_id, name, period, grace, status)
-       SELECT a.id, 'check-' || i, 3600, 300, 'up' FROM a, generate_series(1, $1) i RETURNING uuid`,
+      // Made as a gocron check-in makes them (email, gocron_origin, the grace of 3600 s), so
+      // a gocron check-in upserts the same values and the three forms do the same work.
+      `WITH a AS (INSERT INTO accounts (name, ping_key) VALUES ('bench', 'benchkey') RETURNING id)
+       INSERT INTO checks (account_id, name, slug, period, grace, status, email, gocron_origin)
+       SELECT a.id, 'check-' || i, 'check-' || i, 3600, 360, 'up', 'ops@example.com', true
+         FROM a, generate_series(1, $1) i ORDER BY i RETURNING uuid`,
       [CHECKS],
     );
     const uuidsFile = path.join(tmp, 'uuids.txt');
     await writeFile(uuidsFile, rows.map((r) => r.uuid).join('\n') + '\n');
-    const spread = path.join(tmp, 'spread.lua');
-    await writeFile(
-      spread,
-      `local uuids = {}\nfor line in io.lines("${uuidsFile}") do uuids[#uuids + 1] = line end\n` +
-        `request = function() return wrk.format("GET", "/ping/" .. uuids[math.random(#uuids)]) end\n`,
-    );
-    const hot = path.join(tmp, 'hot.lua');
-    await writeFile(
-      hot,
-      `request = function() return wrk.format("GET", "/ping/${rows[0]!.uuid}") end\n`,
-    );
+    const scripts: { name: string; form: Form; file: string }[] = [];
+    for (const form of FORMS) {
+      const spread = path.join(tmp, `${form}-spread.lua`);
+      await writeFile(
+        spread,
+        `local uuids = {}\nfor line in io.lines("${uuidsFile}") do uuids[#uuids + 1] = line end\n` +
+          `request = function() local i = math.random(#uuids) return wrk.format("GET", ${pingPath(form, 'uuids[i]', 'i')}) end\n`,
+      );
+      scripts.push({ name: `${form} ${CHECKS} checks`, form, file: spread });
+      if (args['spread-only']) continue;
+      const hot = path.join(tmp, `${form}-hot.lua`);
+      await writeFile(
+        hot,
+        `request = function() return wrk.format("GET", ${pingPath(form, `"${rows[0]!.uuid}"`, '1')}) end\n`,
+      );
+      scripts.push({ name: `${form} one hot check`, form, file: hot });
+    }
     const plain = path.join(tmp, 'plain.lua');
     await writeFile(plain, `request = function() return wrk.format("GET", "/") end\n`);
 
@@ -190,42 +215,50 @@ async function main() {
     );
 
     console.log(
-      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')} --forms ${FORMS.join(',')} --rounds ${ROUNDS}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
     );
     console.log(
-      `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box`,
+      `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box; load average before: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     );
     console.log('');
     console.log(
-      'target            conns  conn   pings/s   p50       p99       2xx      errors  durable  % of bare  CPU front / PostgreSQL',
+      'target                  conns  conn   pings/s   p50       p99       2xx      errors  durable  bare/s    of bare  µs/ping front + PostgreSQL',
     );
     for (const close of [false, true].filter((c) => MODES.includes(c ? 'close' : 'keep'))) {
       for (const c of CONNECTIONS) {
-        const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
-        const targets = [
-          [`${CHECKS} checks`, spread],
-          ['one hot check', hot],
-        ] as const;
-        for (const [name, script] of args['spread-only'] ? targets.slice(0, 1) : targets) {
-          const before = await count();
-          const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
-          const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, script);
-          const cpu = `${((await cpuMs(front.pid)) - frontCpu) / 1000} / ${pgCpuBetween(dbCpu, await pgCpu(client)) / 1000} s`;
-          const written = (await count()) - before;
-          // Rows may exceed wrk's count (answers still in flight when wrk stopped), never fall short.
-          const durable = written >= r.ok ? 'yes' : `NO (${written} rows)`;
-          console.log(
-            `${name.padEnd(16)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${`${((100 * r.rps) / ceiling.rps).toFixed(0)} %`.padEnd(9)}  ${cpu}`,
-          );
+        for (const t of scripts) {
+          // A/B/A/B: the bare ceiling right before each run of the front, so a change in the
+          // machine's load (other work on the box) hits both sides of the ratio alike.
+          for (let round = 0; round < ROUNDS; round++) {
+            const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
+            const before = await count();
+            const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
+            const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, t.file);
+            const frontMs = (await cpuMs(front.pid)) - frontCpu;
+            const dbMs = pgCpuBetween(dbCpu, await pgCpu(client));
+            const written = (await count()) - before;
+            // Rows may exceed wrk's count (answers still in flight when wrk stopped), never fall short.
+            const durable = written >= r.ok ? 'yes' : `NO (${written} rows)`;
+            const per = (ms: number) => ((1000 * ms) / Math.max(1, written)).toFixed(0);
+            console.log(
+              `${t.name.padEnd(22)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${(r.rps / ceiling.rps).toFixed(2).padEnd(7)}  ${per(frontMs)} + ${per(dbMs)}`,
+            );
+          }
         }
-        console.log(
-          `${'bare node:http'.padEnd(16)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${ceiling.p50.padEnd(8)}  ${ceiling.p99.padEnd(8)}`,
-        );
       }
     }
     clearInterval(sampler);
     console.log('');
     console.log(`front RSS max during the runs: ${maxRss.toFixed(0)} MB`);
+    console.log(
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     await client.end();
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -37,58 +37,6 @@ export async function lockCheckByName(
   return rows[0];
 }
 
-export interface SimpleCheckin {
-  email: string;
-  period: number;
-  grace: number;
-  site: boolean;
-  address: string | null;
-  at: Date;
-  deadline: Date;
-}
-
-/**
- * Creates the check as up, marked as made by gocron (its later check-ins may change it);
- * undefined when another transaction created it first.
- */
-export async function insertSimpleCheck(
-  db: Queryable,
-  accountId: number,
-  name: string,
-  c: SimpleCheckin,
-): Promise<{ id: number; uuid: string } | undefined> {
-  const { rows } = await db.query<{ id: number; uuid: string }>(
-    `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
-                         last_ping_at, next_deadline, created_at, updated_at, ping_count, gocron_origin)
-     VALUES ($1, $2, 'simple', $3, $4, 'up', $5, $6, $7, $8, $9, $8, $8, 1, true)
-     ON CONFLICT (account_id, name) DO NOTHING
-     RETURNING id, uuid`,
-    [accountId, name, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
-  );
-  return rows[0];
-}
-
-/**
- * A gocron check-in on an existing check: every field of the request is upserted. Returns
- * the check's new ping number.
- */
-export async function updateSimpleCheckin(
-  db: Queryable,
-  id: number,
-  c: SimpleCheckin,
-): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `UPDATE checks
-        SET kind = 'simple', period = $2, grace = $3, email = $4, site = $5, last_address = $6,
-            last_ping_at = $7, next_deadline = $8, status = 'up', updated_at = $7,
-            started_at = NULL, run_id = NULL, ping_count = ping_count + 1
-      WHERE id = $1
-      RETURNING ping_count AS n`,
-    [id, c.period, c.grace, c.email, c.site, c.address, c.at, c.deadline],
-  );
-  return rows[0]!.n;
-}
-
 export interface DueCheck {
   id: number;
   uuid: string;

@@ -1,218 +1,110 @@
-// Group commit for uuid pings: the pings that arrived while the previous flush was in flight
-// are written in one transaction with multi-row statements (unnest), and each is answered
-// only after that commit (invariant 1). A durable commit costs about as much as ten thousand
-// row updates here, so sharing it is what lets ingest scale (DESIGN.md, "The hot path").
-// The rules are the same as one ping at a time (src/db/ping.ts): pings of one check in a
-// batch are applied in arrival order, and status changes write their flips and alerts in
-// the batch's transaction.
-import { applyPing, type PingFlip } from '../domain/ping.js';
-import type { PingTarget } from './checks-ping.js';
-import { recordPingFlip, type PingRequest } from './ping.js';
-import { transaction, type Client, type Pool } from './pool.js';
+// Group commit of check-ins of every form: the check-ins that arrived while the previous
+// flush was in flight are written together, and each is answered only after that commit
+// (invariant 1). A durable commit costs about as much as ten thousand row updates here, so
+// sharing it is what lets ingest scale (DESIGN.md, "The hot path"). The common check-in
+// takes one autocommitted statement (ping-fast.ts); the rest one locked transaction
+// (ping-locked.ts), both on one connection.
+import { targetKey } from './checks-ping.js';
+import { isDatabaseUnavailable } from './errors.js';
+import type { PingRequest, PingResult } from './ping.js';
+import { isPlainSuccess, recordPlainSuccesses } from './ping-fast.js';
+import { recordPings } from './ping-locked.js';
+import type { Client, Pool } from './pool.js';
 
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A uuid ping, as the back's job trigger records its runs. */
 export type UuidPing = PingRequest & { target: { uuid: string } };
 
-interface Locked extends PingTarget {
-  pingCount: number;
-}
-
-async function lockByUuids(client: Client, uuids: string[]): Promise<Map<string, Locked>> {
-  // Locked in id order: two flushes (two front processes) never wait on each other in a cycle.
-  const { rows } = await client.query<Locked>({
-    // Named: prepared once per connection, so PostgreSQL parses and plans it once, not per flush.
-    name: 'ping-batch-lock',
-    text: `SELECT c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
-            c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
-            c.ping_count AS "pingCount", c.manual_resume AS "manualResume"
-       FROM checks c JOIN accounts a ON a.id = c.account_id
-      WHERE c.uuid = ANY($1::uuid[])
-      ORDER BY c.id
-        FOR UPDATE OF c`,
-    values: [uuids],
-  });
-  return new Map(rows.map((r) => [r.uuid, r]));
-}
-
-/** Start times of runs finished in this batch whose start came in an earlier batch. */
-async function runStarts(
-  client: Client,
-  keys: { checkId: number; rid: string }[],
-): Promise<Map<string, Date>> {
-  if (keys.length === 0) return new Map();
-  const { rows } = await client.query<{ check_id: number; run_id: string; at: Date }>(
-    `SELECT DISTINCT ON (p.check_id, p.run_id) p.check_id, p.run_id, p.created_at AS at
-       FROM pings p JOIN unnest($1::bigint[], $2::uuid[]) AS k(check_id, run_id)
-         ON p.check_id = k.check_id AND p.run_id = k.run_id
-      WHERE p.kind = 'start' AND p.check_id = ANY($1::bigint[])
-      ORDER BY p.check_id, p.run_id, p.id DESC`,
-    [keys.map((k) => k.checkId), keys.map((k) => k.rid)],
-  );
-  return new Map(rows.map((r) => [`${r.check_id} ${r.run_id}`, r.at]));
-}
-
-/** Records a batch of uuid pings in the caller's transaction; 'ok' or 'not found' for each. */
+/** Records uuid pings in the caller's transaction (the job trigger's runs). */
 export async function recordUuidPings(
   client: Client,
   batch: UuidPing[],
 ): Promise<('ok' | 'not found')[]> {
-  const checks = await lockByUuids(client, [...new Set(batch.map((p) => p.target.uuid))]);
-  const earlier = await runStarts(
-    client,
-    batch.flatMap((p) => {
-      const c = checks.get(p.target.uuid);
-      return c && p.rid && p.kind !== 'start' && p.kind !== 'log'
-        ? [{ checkId: c.id, rid: p.rid }]
-        : [];
-    }),
-  );
-  const startsInBatch = new Map<string, Date>();
-  const results: ('ok' | 'not found')[] = [];
-  const pings: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
-  const touched = new Map<
-    number,
-    Locked & { lastPingAt: Date | null; duration: number | null; address: string | null; at: Date }
-  >();
-  const changes: { check: Locked; p: UuidPing; flip: PingFlip; next: Date | null }[] = [];
-
-  for (const p of batch) {
-    const c = checks.get(p.target.uuid);
-    if (!c) {
-      results.push('not found');
-      continue;
-    }
-    results.push('ok');
-    const state = touched.get(c.id) ?? {
-      ...c,
-      lastPingAt: null,
-      duration: null,
-      address: null,
-      at: p.now,
-    };
-    const finishing = p.kind === 'success' || p.kind === 'fail';
-    let runStartedAt: Date | null = null;
-    if (finishing) {
-      const key = `${c.id} ${p.rid}`;
-      runStartedAt = p.rid ? (startsInBatch.get(key) ?? earlier.get(key) ?? null) : state.startedAt;
-    }
-    const out = applyPing(state, {
-      kind: p.kind,
-      exitStatus: p.exitStatus,
-      rid: p.rid,
-      now: p.now,
-      runStartedAt,
-    });
-    if (p.kind === 'start' && p.rid) startsInBatch.set(`${c.id} ${p.rid}`, p.now);
-    if (out.flip) changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
-    const n = state.pingCount + 1;
-    touched.set(c.id, {
-      ...state,
-      status: out.status,
-      nextDeadline: out.nextDeadline,
-      startedAt: out.startedAt,
-      runId: out.runId,
-      pingCount: n,
-      lastPingAt: out.touchesLastPing ? p.now : state.lastPingAt,
-      duration: out.duration ?? state.duration,
-      address: p.address ?? state.address,
-      at: p.now,
-    });
-    const row = [
-      c.id,
-      n,
-      p.now,
-      p.exitStatus !== null ? 'exitcode' : p.kind,
-      p.exitStatus,
-      p.rid,
-      p.address,
-      p.method,
-      p.userAgent,
-      p.body,
-      p.bodySize,
-      out.duration,
-    ];
-    row.forEach((v, i) => pings[i]!.push(v));
-  }
-
-  if (touched.size) {
-    const t = [...touched.values()];
-    // The checks' new state and the ping rows in one statement: one round trip, not two.
-    await client.query({
-      name: 'ping-batch-write',
-      text: `WITH updated AS (
-         UPDATE checks c
-            SET status = u.status, next_deadline = u.next_deadline, started_at = u.started_at, run_id = u.run_id,
-                last_ping_at = coalesce(u.last_ping_at, c.last_ping_at),
-                last_duration = coalesce(u.duration, c.last_duration),
-                last_address = coalesce(u.address, c.last_address),
-                ping_count = u.ping_count, updated_at = u.at
-           FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::uuid[],
-                       $6::timestamptz[], $7::float8[], $8::text[], $9::bigint[], $10::timestamptz[])
-                AS u(id, status, next_deadline, started_at, run_id, last_ping_at, duration, address, ping_count, at)
-          -- id = ANY(...) lets the planner use the primary key; joined to unnest alone it
-          -- hashed the whole table (4 ms at 10k checks, linear in the number of checks).
-          WHERE c.id = ANY($1::bigint[]) AND c.id = u.id
-       )
-       INSERT INTO pings (check_id, n, created_at, kind, exit_status, run_id, address, method, user_agent,
-                          body, body_size, duration)
-       SELECT * FROM unnest($11::bigint[], $12::bigint[], $13::timestamptz[], $14::text[], $15::smallint[],
-                            $16::uuid[], $17::text[], $18::text[], $19::text[], $20::text[], $21::bigint[],
-                            $22::float8[])`,
-      values: [
-        t.map((x) => x.id),
-        t.map((x) => x.status),
-        t.map((x) => x.nextDeadline),
-        t.map((x) => x.startedAt),
-        t.map((x) => x.runId),
-        t.map((x) => x.lastPingAt),
-        t.map((x) => x.duration),
-        t.map((x) => x.address),
-        t.map((x) => x.pingCount),
-        t.map((x) => x.at),
-        ...pings,
-      ],
-    });
-  }
-
-  // Status changes are rare: one at a time, in arrival order, in this same transaction.
-  for (const ch of changes) {
-    const ref = {
-      id: ch.check.id,
-      uuid: ch.check.uuid,
-      name: ch.check.name,
-      account: ch.check.account,
-    };
-    await recordPingFlip(client, ref, ch.flip, ch.p.now, ch.next, ch.p.globalSlack, {
-      exitStatus: ch.p.exitStatus,
-      output: ch.p.body,
-    });
-  }
-  return results;
+  return (await recordPings(client, batch)) as ('ok' | 'not found')[];
 }
 
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+// Connections that flushed before: their session is set up already.
+const prepared = new WeakSet<Client>();
 
 /**
- * One transaction for the whole batch; if it fails, each ping again on its own, so one bad
- * ping (or a deadlock victim) does not fail the pings that came with it.
+ * The flush statements are named (parsed once per connection); a generic plan spares the
+ * five custom plans PostgreSQL would otherwise make and compare for each of them.
  */
-export async function flushUuidPings(
-  pool: Pool,
-  batch: UuidPing[],
-): Promise<Settled<'ok' | 'not found'>[]> {
+async function flushClient(pool: Pool): Promise<Client> {
+  const client = await pool.connect();
+  if (prepared.has(client)) return client;
   try {
-    const results = await transaction(pool, (client) => recordUuidPings(client, batch));
-    return results.map((value) => ({ ok: true, value }));
+    await client.query('SET plan_cache_mode = force_generic_plan');
   } catch (err) {
-    if (batch.length === 1) return [{ ok: false, error: err }];
-    const settled: Settled<'ok' | 'not found'>[] = [];
-    for (const p of batch) {
-      try {
-        const [value] = await transaction(pool, (client) => recordUuidPings(client, [p]));
-        settled.push({ ok: true, value: value! });
-      } catch (error) {
-        settled.push({ ok: false, error });
-      }
+    client.release(err as Error);
+    throw err;
+  }
+  prepared.add(client);
+  return client;
+}
+
+/**
+ * The check-ins that may try the fast statement: plain successes whose target has no other
+ * check-in in the batch (a start, a failure, an rid …), so the pings of one target are
+ * applied in arrival order by one path.
+ */
+function fastCandidates(batch: PingRequest[]): number[] {
+  const mixed = new Set<string>();
+  for (const p of batch) if (!isPlainSuccess(p)) mixed.add(targetKey(p.target));
+  return batch.flatMap((p, i) => (isPlainSuccess(p) && !mixed.has(targetKey(p.target)) ? [i] : []));
+}
+
+/** The locked path on `client`: one transaction; split in halves on a bad row. */
+async function flushLocked(client: Client, batch: PingRequest[]): Promise<Settled<PingResult>[]> {
+  try {
+    await client.query('BEGIN');
+    const results = await recordPings(client, batch);
+    await client.query('COMMIT');
+    return results.map((value) => ({ ok: true, value }));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A dead database fails every check-in at once (503, try again): no half would pass.
+    if (batch.length === 1 || isDatabaseUnavailable(error))
+      return batch.map(() => ({ ok: false, error }));
+    // A bad row (or a deadlock victim) fails alone in log2(n) rounds, not n transactions.
+    const half = Math.ceil(batch.length / 2);
+    const first = await flushLocked(client, batch.slice(0, half));
+    return [...first, ...(await flushLocked(client, batch.slice(half)))];
+  }
+}
+
+/** Records a batch of check-ins of any form; the answer (or failure) of each, in order. */
+export async function flushPings(pool: Pool, batch: PingRequest[]): Promise<Settled<PingResult>[]> {
+  const client = await flushClient(pool);
+  // Set when the database went away: the connection is dropped, not reused.
+  let dead: Error | undefined;
+  try {
+    const settled: (Settled<PingResult> | undefined)[] = batch.map(() => undefined);
+    const candidates = fastCandidates(batch);
+    try {
+      const done = await recordPlainSuccesses(
+        client,
+        candidates.map((i) => batch[i]!),
+      );
+      for (const k of done) settled[candidates[k]!] = { ok: true, value: 'ok' };
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      // A bad row in the statement: nothing of it was written; the locked path isolates it.
     }
-    return settled;
+    const rest = batch.flatMap((_, i) => (settled[i] ? [] : [i]));
+    const locked = await flushLocked(
+      client,
+      rest.map((i) => batch[i]!),
+    );
+    rest.forEach((i, k) => (settled[i] = locked[k]));
+    const gone = locked.find((r) => !r.ok && isDatabaseUnavailable(r.error));
+    if (gone && !gone.ok) dead = gone.error as Error;
+    return settled as Settled<PingResult>[];
+  } catch (error) {
+    dead = error as Error;
+    return batch.map(() => ({ ok: false, error }));
+  } finally {
+    client.release(dead);
   }
 }

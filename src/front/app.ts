@@ -11,8 +11,6 @@ import { handleGocronCheckin, isGocronCheckin } from './gocron.js';
 import { healthcheck, healthz } from './health.js';
 import { home } from './home.js';
 import { handlePing, isPing } from './ping.js';
-import { GroupCommit } from './group-commit.js';
-import { flushUuidPings, type UuidPing } from '../db/ping-batch.js';
 import { sendText } from './http.js';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { readPath, readTarget } from './path.js';
@@ -46,17 +44,9 @@ export function createExpressApp(deps: FrontDeps): express.Express {
 
 /** The whole front: the ping routes on node:http first, express for everything else. */
 export function createApp(given: FrontDeps): RequestListener {
-  // Pings of a front share commits: up to 1,000 per transaction, two transactions in flight.
-  // Two rather than four: at 64 connections the batches double and PostgreSQL's CPU per ping
-  // fell by a third (fewer commits), for the same or better throughput (BENCHMARKS.md).
-  const batcher = new GroupCommit(
-    (items: UuidPing[]) => flushUuidPings(given.pool, items),
-    1000,
-    2,
-  );
   const registry = given.registry ?? createRegistry();
   const pings = new PingMetrics(registry);
-  const deps: FrontDeps = { uuidPings: (p) => batcher.submit(p), ...given, registry };
+  const deps: FrontDeps = { ...given, registry };
   const app = createExpressApp(deps);
   const log = requestLogger(deps.logger);
   // A line per ping is noise at thousands a second (and a fifth of the hot path's CPU): ping

@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import type { UuidPing } from '../db/ping-batch.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
@@ -12,8 +11,6 @@ export interface FrontDeps {
   logger: Logger;
   clock: () => Date;
   addressOf: AddressOf;
-  /** Records a uuid ping through group commit; createApp provides it. */
-  uuidPings?: (p: UuidPing) => Promise<'ok' | 'not found'>;
   /** The process's metrics (shared with the back under `cronwatch start`); createApp makes one if absent. */
   registry?: Registry;
 }

@@ -1,12 +1,12 @@
 // The gocron check-in on node:http, ahead of express (DESIGN.md, "The hot path"): express
 // caps a route near 4,500 requests/s on this machine class, node:http reaches ~25,000.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { recordGocronCheckin } from '../db/checkin.js';
 import { GOCRON_PARAMS, parseGocron, type GocronCheckin } from '../domain/gocron.js';
 import type { Refusal } from '../domain/gocron-trust.js';
-import { graceFor, nextDeadline } from '../domain/schedule.js';
+import { graceFor } from '../domain/schedule.js';
 import type { FrontDeps } from './deps.js';
 import { readBody, sendText } from './http.js';
+import { submitPing } from './submit-ping.js';
 
 /** True when this request is a gocron check-in (and this module answers it). */
 export function isGocronCheckin(req: IncomingMessage, url: URL): boolean {
@@ -25,25 +25,35 @@ export async function handleGocronCheckin(
   const input = await parseRequest(deps, req, url);
   if ('error' in input) return sendText(res, input.status, input.error);
 
-  const now = deps.clock();
-  const grace = graceFor(input.checkin.frequency, deps.config.grace);
-  const result = await recordGocronCheckin(deps.pool, {
-    account: input.checkin.account,
-    name: input.checkin.cronname,
-    email: input.checkin.email,
-    period: input.checkin.frequency,
-    grace,
-    site: input.checkin.site,
+  // The same check-in as every ping form (DESIGN.md, "one check-in rule"): a success ping
+  // of the check (account, cronname), created on first sight, its settings upserted when
+  // gocron check-ins made it.
+  const c = input.checkin;
+  const result = await submitPing(deps, {
+    target: {
+      gocron: {
+        account: c.account,
+        name: c.cronname,
+        email: c.email,
+        period: c.frequency,
+        grace: graceFor(c.frequency, deps.config.grace),
+        site: c.site,
+        key: c.key,
+        createAccounts: deps.config.gocronCreateAccounts,
+      },
+    },
+    kind: 'success',
+    exitStatus: null,
+    rid: null,
+    now: deps.clock(),
     address: deps.addressOf(req),
-    at: now,
-    deadline: nextDeadline(now, input.checkin.frequency, grace),
     method: req.method ?? 'GET',
     userAgent: truncate(req.headers['user-agent']),
+    body: null,
+    bodySize: null,
     globalSlack: deps.config.slack !== undefined,
-    key: input.checkin.key,
-    createAccounts: deps.config.gocronCreateAccounts,
   });
-  if ('refused' in result)
+  if (typeof result === 'object')
     return sendText(res, REFUSED[result.refused.reason], result.refused.message);
   // COMPAT 3: 201 with an empty body.
   res.writeHead(201, { 'Content-Length': '0' });

@@ -4,10 +4,11 @@
 // with ?rid=<uuid>, on HEAD, GET and POST. Answers as healthchecks does: 200 "OK",
 // 201 "Created", 404 "not found", 400 with a reason, 409 for an ambiguous slug.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { recordPing, type PingResult, type Target } from '../db/ping.js';
+import type { PingResult, Target } from '../db/ping.js';
 import type { PingKind } from '../domain/ping.js';
 import { SLUG, UUID } from '../domain/patterns.js';
 import type { FrontDeps } from './deps.js';
+import { submitPing } from './submit-ping.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 
@@ -137,7 +138,7 @@ export function storedBody(kept: Buffer, cut: boolean, limit: number): string {
   );
 }
 
-const RESULTS: Record<PingResult, [number, string]> = {
+const RESULTS: Record<Exclude<PingResult, object>, [number, string]> = {
   ok: [200, 'OK'],
   created: [201, 'Created'],
   'not found': [404, 'not found'],
@@ -185,13 +186,9 @@ export async function handlePing(
     bodySize,
     globalSlack: deps.config.slack !== undefined,
   };
-  // uuid pings (the bulk of traffic) share commits; slug pings, which may create checks,
-  // take the one-at-a-time path.
-  const target = request.target;
-  const result: PingResult =
-    'uuid' in target && deps.uuidPings
-      ? await deps.uuidPings({ ...request, target })
-      : await recordPing(deps.pool, request);
+  const result = await submitPing(deps, request);
+  // Only gocron check-ins are refused (gocron-trust); a /ping/ target never is.
+  if (typeof result === 'object') return answer(res, deps, 403, result.refused.message);
   const [status, text] = RESULTS[result];
   answer(res, deps, status, text);
 }

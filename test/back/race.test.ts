@@ -21,29 +21,44 @@ const back = backDeps(db.pool, env);
 let clock = new Date();
 const app = createApp(frontDeps(db.pool, { env, clock: () => clock }));
 
-test('check-in and sweep racing on one check always end consistent', async () => {
+// Every check-in form takes the same path (issue 14): each races the sweep.
+const FORMS: Record<string, (name: string, uuid: string) => [string, number]> = {
+  gocron: (name) => [`/?cronname=${name}&account=acme&email=ops@acme.io&frequency=60`, 201],
+  uuid: (_, uuid) => [`/ping/${uuid}`, 200],
+  slug: (name) => [`/ping/acme_ping_key/${name}`, 200],
+};
+
+for (const [form, url] of Object.entries(FORMS))
+  test(`${form} check-in and sweep racing on one check always end consistent`, () =>
+    race(`race-${form}`, url));
+
+async function race(name: string, url: (name: string, uuid: string) => [string, number]) {
   const first = await request(app).get(
-    '/?cronname=race&account=acme&email=ops@acme.io&frequency=60',
+    `/?cronname=${name}&account=acme&email=ops@acme.io&frequency=60`,
   );
   assert.equal(first.status, 201);
+  const { rows: made } = await db.pool.query(
+    `UPDATE checks SET slug = name WHERE name = $1 RETURNING uuid`,
+    [name],
+  );
+  await db.pool.query(`UPDATE accounts SET ping_key = 'acme_ping_key' WHERE name = 'acme'`);
+  const [path, ok] = url(name, made[0].uuid);
   const outcomes = { sweepFirst: 0, checkinFirst: 0 };
   for (let i = 0; i < 150; i++) {
     const now = new Date(Date.now() + i * 1000);
     clock = now;
-    await db.pool.query(`UPDATE checks SET next_deadline = $1 WHERE name = 'race'`, [
+    await db.pool.query(`UPDATE checks SET next_deadline = $1 WHERE name = $2`, [
       new Date(now.getTime() - 1),
+      name,
     ]);
     const before = (await db.pool.query(`SELECT count(*)::int AS n FROM flips`)).rows[0]
       .n as number;
 
-    const [swept, res] = await Promise.all([
-      sweepOnce(back, now),
-      request(app).get('/?cronname=race&account=acme&email=ops@acme.io&frequency=60'),
-    ]);
-    assert.equal(res.status, 201);
+    const [swept, res] = await Promise.all([sweepOnce(back, now), request(app).get(path)]);
+    assert.equal(res.status, ok);
 
     const check = (
-      await db.pool.query(`SELECT status, next_deadline FROM checks WHERE name = 'race'`)
+      await db.pool.query(`SELECT status, next_deadline FROM checks WHERE name = $1`, [name])
     ).rows[0];
     assert.equal(
       check.status,
@@ -81,4 +96,4 @@ test('check-in and sweep racing on one check always end consistent', async () =>
   }
   // Both orders must actually have happened, or the test proved nothing about the race.
   assert.ok(outcomes.sweepFirst > 0 && outcomes.checkinFirst > 0, JSON.stringify(outcomes));
-});
+}

@@ -1420,6 +1420,29 @@ describe('issue 15: who can change what with a check-in', () => {
     assert.equal(imported.period, 7200);
   });
 
+  test('a paused manual_resume check made by check-ins stays paused: settings stored, ping recorded, no flip', async () => {
+    now = T0;
+    const p = valid({ email: 'a@example.com', frequency: '60' });
+    assertCreated(await checkin(p));
+    const made = await getCheck(p.account!, p.cronname!);
+    await db.pool.query(
+      `UPDATE checks SET status = 'paused', manual_resume = true, next_deadline = NULL WHERE id = $1`,
+      [made.id],
+    );
+    const flips = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n FROM flips WHERE check_id = $1`, [made.id]))
+        .rows[0].n;
+    const before = await flips();
+    now = at(100);
+    assertCreated(await checkin({ ...p, email: 'b@example.com', frequency: '120' }));
+    const after = await getCheck(p.account!, p.cronname!);
+    assert.equal(after.status, 'paused', 'the one ping rule: manual_resume keeps it paused');
+    assert.equal(after.next_deadline, null, 'nothing expected while paused');
+    assert.equal((await settingsOf(p.account!, p.cronname!)).period, 120, 'settings upserted');
+    assert.equal((await pingsOf(made.id)).length, 2, 'the ping is recorded');
+    assert.equal(await flips(), before, 'no flip');
+  });
+
   /** An account in `mode` with one check made by a check-in (before the mode was set). */
   async function accountIn(mode: GocronMode) {
     now = T0;

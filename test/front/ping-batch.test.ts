@@ -2,11 +2,12 @@
 // pings one by one in arrival order; a ping that fails the batch fails alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { flushUuidPings, type UuidPing } from '../../src/db/ping-batch.js';
+import { flushPings, type UuidPing } from '../../src/db/ping-batch.js';
 import { createApp } from '../../src/front/app.js';
 import { GroupCommit } from '../../src/front/group-commit.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
+import { pingRequest } from '../helpers/ping.js';
 
 const db = await testDatabase();
 const { rows: acc } = await db.pool.query(
@@ -26,27 +27,14 @@ function ping(
   kind: UuidPing['kind'] = 'success',
   extra: Partial<UuidPing> = {},
 ): UuidPing {
-  return {
-    target: { uuid },
-    kind,
-    exitStatus: null,
-    rid: null,
-    now: new Date(T0 + s * 1000),
-    address: '10.0.0.1',
-    method: 'GET',
-    userAgent: null,
-    body: null,
-    bodySize: null,
-    globalSlack: false,
-    ...extra,
-  };
+  return pingRequest({ uuid }, new Date(T0 + s * 1000), { kind, ...extra }) as UuidPing;
 }
 
 test('pings of one check in one batch apply in order: numbering, run pairing, flips', async () => {
   const a = await newCheck('a');
   const b = await newCheck('b');
   const rid = '11111111-1111-4111-8111-111111111111';
-  const results = await flushUuidPings(db.pool, [
+  const results = await flushPings(db.pool, [
     ping(a, 0, 'start', { rid }),
     ping(b, 1),
     ping('00000000-0000-4000-8000-000000000000', 2),
@@ -99,7 +87,7 @@ test('a ping that breaks the batch fails alone; the others are committed', async
     `CREATE TRIGGER fail_bad BEFORE INSERT ON pings FOR EACH ROW EXECUTE FUNCTION fail_bad()`,
   );
   try {
-    const results = await flushUuidPings(db.pool, [ping(good, 0), ping(bad, 1), ping(good, 2)]);
+    const results = await flushPings(db.pool, [ping(good, 0), ping(bad, 1), ping(good, 2)]);
     assert.deepEqual(
       results.map((r) => r.ok),
       [true, false, true],
@@ -123,15 +111,11 @@ test('a ping that breaks the batch fails alone; the others are committed', async
 test('group commit: a lone item flushes at once; items that queue during a flush share the next', async () => {
   const batches: number[][] = [];
   let release: () => void = () => undefined;
-  const gc = new GroupCommit<number, number>(
-    async (items) => {
-      batches.push(items);
-      if (batches.length === 1) await new Promise<void>((r) => (release = r));
-      return items.map((value) => ({ ok: true, value: value * 2 }));
-    },
-    3,
-    1,
-  );
+  const gc = new GroupCommit<number, number>(async (items) => {
+    batches.push(items);
+    if (batches.length === 1) await new Promise<void>((r) => (release = r));
+    return items.map((value) => ({ ok: true, value: value * 2 }));
+  }, 3);
   const first = gc.submit(1);
   const rest = [2, 3, 4, 5, 6].map((i) => gc.submit(i));
   assert.deepEqual(batches, [[1]]);

@@ -9,6 +9,7 @@ import net from 'node:net';
 import { after, describe, test } from 'node:test';
 import request from 'supertest';
 import { sweepOnce } from '../../src/back/sweep.js';
+import { createPool } from '../../src/db/pool.js';
 import { createApp } from '../../src/front/app.js';
 import { frontDeps } from '../helpers/app.js';
 import { backDeps } from '../helpers/back.js';
@@ -524,7 +525,11 @@ describe('?create=1', async () => {
   });
 
   test('concurrent creates never take an account past the limit', async () => {
-    const limited = appWith({ PING_CREATE_LIMIT: '3' });
+    // Two fronts (two pools): the check-ins of one front share one transaction, so only
+    // check-ins of two fronts can race.
+    const other = createPool(db.url, 4, () => undefined);
+    const env = { env: { PING_CREATE_LIMIT: '3' }, clock: () => clock };
+    const fronts = [createApp(frontDeps(db.pool, env)), createApp(frontDeps(other, env))];
     const account = await newAccount('pk_limit_race1');
     await newCheck(account);
     await newCheck(account);
@@ -534,8 +539,8 @@ describe('?create=1', async () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [account]);
-      const pending = ['a', 'b'].map((slug) =>
-        request(limited)
+      const pending = ['a', 'b'].map((slug, i) =>
+        request(fronts[i]!)
           .get(`/ping/pk_limit_race1/${slug}?create=1`)
           .then((r) => r.status),
       );
@@ -544,6 +549,7 @@ describe('?create=1', async () => {
       assert.deepEqual((await Promise.all(pending)).sort(), [201, 403]);
     } finally {
       holder.release();
+      await other.end();
     }
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n FROM checks WHERE account_id = $1`,

@@ -7,12 +7,30 @@ import { test } from 'node:test';
 import { testDatabase } from '../helpers/db.js';
 import { freePort, spawnCli } from '../helpers/process.js';
 
-test('SIGKILL during a ping flood loses no acknowledged ping', async () => {
+// Every ping form goes through the same group commit (issue 14): each is flooded and killed.
+const FORMS = {
+  uuid: { path: (c: Check) => `/ping/${c.uuid}`, ok: 200 },
+  slug: { path: (c: Check) => `/ping/floodkey/${c.name}`, ok: 200 },
+  gocron: {
+    path: (c: Check) => `/?cronname=${c.name}&account=flood&email=ops%40example.com&frequency=3600`,
+    ok: 201,
+  },
+};
+interface Check {
+  uuid: string;
+  name: string;
+}
+
+for (const [form, { path, ok }] of Object.entries(FORMS))
+  test(`SIGKILL during a flood of ${form} pings loses no acknowledged ping`, () => flood(path, ok));
+
+async function flood(pathOf: (c: Check) => string, okStatus: number) {
   const db = await testDatabase();
-  const { rows } = await db.pool.query<{ uuid: string }>(
-    `WITH a AS (INSERT INTO accounts (name) VALUES ('flood') RETURNING id)
-     INSERT INTO checks (account_id, name, period, grace, status)
-     SELECT a.id, 'c' || i, 3600, 300, 'up' FROM a, generate_series(1, 20) i RETURNING uuid`,
+  const { rows } = await db.pool.query<Check>(
+    `WITH a AS (INSERT INTO accounts (name, ping_key) VALUES ('flood', 'floodkey') RETURNING id)
+     INSERT INTO checks (account_id, name, slug, period, grace, status, email, gocron_origin)
+     SELECT a.id, 'c' || i, 'c' || i, 3600, 360, 'up', 'ops@example.com', true
+       FROM a, generate_series(1, 20) i RETURNING uuid, name`,
   );
   const port = await freePort();
   const front = spawnCli(['front'], {
@@ -36,17 +54,18 @@ test('SIGKILL during a ping flood loses no acknowledged ping', async () => {
   let sent = 0;
   const worker = async (w: number) => {
     for (let i = 0; !stop; i++) {
-      const uuid = rows[(w + i) % rows.length]!.uuid;
+      const check = rows[(w + i) % rows.length]!;
+      const uuid = check.uuid;
       sent++;
       const status = await new Promise<number>((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port, path: `/ping/${uuid}`, agent }, (res) => {
+        const req = http.get({ host: '127.0.0.1', port, path: pathOf(check), agent }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
           res.on('error', () => resolve(0));
         });
         req.on('error', () => resolve(0));
       });
-      if (status === 200) acked.set(uuid, (acked.get(uuid) ?? 0) + 1);
+      if (status === okStatus) acked.set(uuid, (acked.get(uuid) ?? 0) + 1);
       else if (status === 0) return; // the front is gone
     }
   };
@@ -71,4 +90,4 @@ test('SIGKILL during a ping flood loses no acknowledged ping', async () => {
       `check ${uuid}: ${acked.get(uuid)} acknowledged, ${n} stored`,
     );
   }
-});
+}

@@ -1,0 +1,169 @@
+// The locked path of a batch of check-ins of every form: the checks locked in id order,
+// each check-in applied by the one rule (applyPing) in arrival order, one write, and the
+// rare status changes with their flips and alerts, all in the caller's transaction. The
+// fast statement (ping-fast.ts) takes the plain successes; everything else comes here.
+import { applyPing, type PingFlip } from '../domain/ping.js';
+import { upsertsSettings } from './checkin.js';
+import { lockTargets, type LockedTarget } from './checks-ping.js';
+import { recordPingFlip, type PingRequest, type PingResult } from './ping.js';
+import { locate } from './ping-resolve.js';
+import { writeCheckins, type CheckWrite, type PingRow } from './ping-write.js';
+import type { Client } from './pool.js';
+
+type Touched = LockedTarget &
+  Pick<CheckWrite, 'last_ping_at' | 'duration' | 'address' | 'at' | 'settings'>;
+
+/** Start times of runs finished in this batch whose start came in an earlier batch. */
+async function runStarts(
+  client: Client,
+  keys: { checkId: number; rid: string }[],
+): Promise<Map<string, Date>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await client.query<{ check_id: number; run_id: string; at: Date }>(
+    `SELECT DISTINCT ON (p.check_id, p.run_id) p.check_id, p.run_id, p.created_at AS at
+       FROM pings p JOIN unnest($1::bigint[], $2::uuid[]) AS k(check_id, run_id)
+         ON p.check_id = k.check_id AND p.run_id = k.run_id
+      WHERE p.kind = 'start' AND p.check_id = ANY($1::bigint[])
+      ORDER BY p.check_id, p.run_id, p.id DESC`,
+    [keys.map((k) => k.checkId), keys.map((k) => k.rid)],
+  );
+  return new Map(rows.map((r) => [`${r.check_id} ${r.run_id}`, r.at]));
+}
+
+/** Each check-in's check (or the answer it gets instead), creates made in arrival order. */
+async function locateAll(client: Client, batch: PingRequest[]) {
+  const found = await lockTargets(
+    client,
+    batch.map((p) => p.target),
+  );
+  const located: (LockedTarget | PingResult)[] = [];
+  const created = new Set<number>();
+  for (const p of batch) {
+    const l = await locate(client, p, found);
+    if (typeof l === 'object' && 'created' in l) {
+      created.add(l.created.id);
+      located.push(l.created);
+    } else located.push(l);
+  }
+  return { located, created };
+}
+
+/** The stored row of one check-in, number `n` of its check. */
+function pingRow(p: PingRequest, checkId: number, n: number, duration: number | null): PingRow {
+  return {
+    check_id: checkId,
+    n,
+    created_at: p.now,
+    kind: p.exitStatus !== null ? 'exitcode' : p.kind,
+    exit_status: p.exitStatus,
+    run_id: p.rid,
+    address: p.address,
+    method: p.method,
+    user_agent: p.userAgent,
+    body: p.body,
+    body_size: p.bodySize,
+    duration,
+  };
+}
+
+type Change = { check: LockedTarget; p: PingRequest; flip: PingFlip; next: Date | null };
+
+/** What a batch does, worked out in memory: applyPing for each check-in, in arrival order. */
+class Applied {
+  readonly results: PingResult[] = [];
+  readonly rows: PingRow[] = [];
+  readonly touched = new Map<number, Touched>();
+  readonly changes: Change[] = [];
+  private readonly startsInBatch = new Map<string, Date>();
+
+  constructor(
+    private readonly created: Set<number>,
+    private readonly earlier: Map<string, Date>,
+  ) {}
+
+  add(p: PingRequest, located: LockedTarget | PingResult): void {
+    if (typeof located !== 'object' || !('id' in located)) return void this.results.push(located);
+    const c = located;
+    // The first check-in of a check this batch created answers 201 (slug ?create=1).
+    this.results.push(this.created.delete(c.id) && 'slug' in p.target ? 'created' : 'ok');
+    let state: Touched = this.touched.get(c.id) ?? {
+      ...c,
+      last_ping_at: null,
+      duration: null,
+      address: null,
+      at: p.now,
+      settings: null,
+    };
+    if ('gocron' in p.target && upsertsSettings(c)) {
+      // COMPAT-gocron 2: the check-in's settings first, then the ping as any other.
+      const g = p.target.gocron;
+      const settings = { period: g.period, grace: g.grace, email: g.email, site: g.site };
+      state = { ...state, kind: 'simple', period: g.period, grace: g.grace, settings };
+    }
+    const key = `${c.id} ${p.rid}`;
+    let runStartedAt: Date | null = null;
+    if (p.kind === 'success' || p.kind === 'fail')
+      runStartedAt = p.rid
+        ? (this.startsInBatch.get(key) ?? this.earlier.get(key) ?? null)
+        : state.startedAt;
+    const out = applyPing(state, { ...p, runStartedAt });
+    if (p.kind === 'start' && p.rid) this.startsInBatch.set(key, p.now);
+    if (out.flip) this.changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
+    const n = state.pingCount + 1;
+    this.touched.set(c.id, {
+      ...state,
+      status: out.status,
+      nextDeadline: out.nextDeadline,
+      startedAt: out.startedAt,
+      runId: out.runId,
+      pingCount: n,
+      at: p.now,
+      last_ping_at: out.touchesLastPing ? p.now : state.last_ping_at,
+      duration: out.duration ?? state.duration,
+      address: p.address ?? state.address,
+    });
+    this.rows.push(pingRow(p, c.id, n, out.duration));
+  }
+
+  checks(): CheckWrite[] {
+    return [...this.touched.values()].map((t) => ({
+      id: t.id,
+      status: t.status,
+      next_deadline: t.nextDeadline,
+      started_at: t.startedAt,
+      run_id: t.runId,
+      last_ping_at: t.last_ping_at,
+      duration: t.duration,
+      address: t.address,
+      ping_count: t.pingCount,
+      at: t.at,
+      settings: t.settings,
+    }));
+  }
+}
+
+/** Records a batch of check-ins in the caller's transaction; the answer of each. */
+export async function recordPings(client: Client, batch: PingRequest[]): Promise<PingResult[]> {
+  const { located, created } = await locateAll(client, batch);
+  const earlier = await runStarts(
+    client,
+    batch.flatMap((p, i) => {
+      const c = located[i];
+      return typeof c === 'object' && 'id' in c && p.rid && p.kind !== 'start' && p.kind !== 'log'
+        ? [{ checkId: c.id, rid: p.rid }]
+        : [];
+    }),
+  );
+  const applied = new Applied(created, earlier);
+  batch.forEach((p, i) => applied.add(p, located[i]!));
+  if (applied.touched.size) await writeCheckins(client, applied.checks(), applied.rows);
+  // Status changes are rare: one at a time, in arrival order, in this same transaction.
+  for (const { check: c, p, flip, next } of applied.changes) {
+    const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
+    await recordPingFlip(client, ref, flip, p.now, next, p.globalSlack, {
+      exitStatus: p.exitStatus,
+      output: p.body,
+    });
+  }
+  return applied.results;
+}
