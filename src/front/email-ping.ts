@@ -2,9 +2,10 @@
 // entry point as /ping/<uuid> (src/front/ping.ts), so the check-in rule (applyPing, flips,
 // alerts) is the one every ping form shares. Kept thin on purpose: when the write path
 // changes, only this adapter follows it.
-import { recordPing, type PingResult } from '../db/ping.js';
+import type { PingResult } from '../db/ping.js';
 import type { PingKind } from '../domain/ping.js';
 import type { FrontDeps } from './deps.js';
+import { submitPing } from './submit-ping.js';
 
 export interface EmailPing {
   uuid: string;
@@ -39,7 +40,5 @@ export async function recordEmailPing(deps: FrontDeps, p: EmailPing): Promise<Pi
     bodySize: Buffer.byteLength(p.body),
     globalSlack: deps.config.slack !== undefined,
   };
-  return deps.uuidPings
-    ? deps.uuidPings({ ...request, target: request.target })
-    : recordPing(deps.pool, request);
+  return submitPing(deps, request);
 }
