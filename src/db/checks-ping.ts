@@ -1,6 +1,7 @@
 // Queries on checks for healthchecks-style pings: find and lock the pinged check (by uuid, or
 // by ping key and slug, creating it for ?create=1), and store the ping's effect.
 import type { PingCheck, Status } from '../domain/ping.js';
+import { POLICY_COLUMNS } from './policy-state.js';
 import type { Queryable } from './pool.js';
 
 /** A check as a healthchecks-style ping sees it, locked for the ping's transaction. */
@@ -13,7 +14,7 @@ export interface PingTarget extends PingCheck {
 
 export const PING_TARGET = `c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
   c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
-  c.manual_resume AS "manualResume"`;
+  c.manual_resume AS "manualResume", ${POLICY_COLUMNS}`;
 
 export async function lockCheckByUuid(
   db: Queryable,

@@ -8,6 +8,10 @@
 import { applyPing, type PingFlip } from '../domain/ping.js';
 import type { PingTarget } from './checks-ping.js';
 import { recordPingFlip, type PingRequest } from './ping.js';
+import { recordAlertOnly } from './policy-ping.js';
+import { POLICY_COLUMNS, saveStreaks } from './policy-state.js';
+import { streaksChanged } from '../domain/policy-threshold.js';
+import { thresholdsOf } from '../domain/policy-ping.js';
 import { transaction, type Client, type Pool } from './pool.js';
 
 export type UuidPing = PingRequest & { target: { uuid: string } };
@@ -23,7 +27,7 @@ async function lockByUuids(client: Client, uuids: string[]): Promise<Map<string,
     name: 'ping-batch-lock',
     text: `SELECT c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
             c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
-            c.ping_count AS "pingCount", c.manual_resume AS "manualResume"
+            c.ping_count AS "pingCount", c.manual_resume AS "manualResume", ${POLICY_COLUMNS}
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE c.uuid = ANY($1::uuid[])
       ORDER BY c.id
@@ -72,7 +76,12 @@ export async function recordUuidPings(
     number,
     Locked & { lastPingAt: Date | null; duration: number | null; address: string | null; at: Date }
   >();
-  const changes: { check: Locked; p: UuidPing; flip: PingFlip; next: Date | null }[] = [];
+  const changes: {
+    check: Locked;
+    p: UuidPing;
+    flip?: PingFlip;
+    out: ReturnType<typeof applyPing>;
+  }[] = [];
 
   for (const p of batch) {
     const c = checks.get(p.target.uuid);
@@ -102,7 +111,7 @@ export async function recordUuidPings(
       runStartedAt,
     });
     if (p.kind === 'start' && p.rid) startsInBatch.set(`${c.id} ${p.rid}`, p.now);
-    if (out.flip) changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
+    if (out.flip || out.alertOnly) changes.push({ check: c, p, flip: out.flip, out });
     const n = state.pingCount + 1;
     touched.set(c.id, {
       ...state,
@@ -115,6 +124,7 @@ export async function recordUuidPings(
       duration: out.duration ?? state.duration,
       address: p.address ?? state.address,
       at: p.now,
+      ...out.streaks,
     });
     const row = [
       c.id,
@@ -173,6 +183,14 @@ export async function recordUuidPings(
     });
   }
 
+  // Alert policies (issue 16): changed counters first, the alerts after (they reset them).
+  await saveStreaks(
+    client,
+    [...touched.values()].flatMap((t) => {
+      const was = thresholdsOf(checks.get(t.uuid)!);
+      return streaksChanged(was, thresholdsOf(t)) ? [{ id: t.id, streaks: thresholdsOf(t) }] : [];
+    }),
+  );
   // Status changes are rare: one at a time, in arrival order, in this same transaction.
   for (const ch of changes) {
     const ref = {
@@ -181,10 +199,18 @@ export async function recordUuidPings(
       name: ch.check.name,
       account: ch.check.account,
     };
-    await recordPingFlip(client, ref, ch.flip, ch.p.now, ch.next, ch.p.globalSlack, {
-      exitStatus: ch.p.exitStatus,
-      output: ch.p.body,
-    });
+    const run = { exitStatus: ch.p.exitStatus, output: ch.p.body, duration: ch.out.duration };
+    if (ch.flip)
+      await recordPingFlip(
+        client,
+        ref,
+        ch.flip,
+        ch.p.now,
+        ch.out.nextDeadline,
+        ch.p.globalSlack,
+        run,
+      );
+    await recordAlertOnly(client, ref, ch.out, ch.p.now, ch.p.globalSlack, run);
   }
   return results;
 }

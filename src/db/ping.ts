@@ -18,6 +18,8 @@ import {
   type PingTarget,
 } from './checks-ping.js';
 import { insertPing, runStart } from './pings.js';
+import { recordAlertOnly } from './policy-ping.js';
+import { saveStreaks } from './policy-state.js';
 import { transaction, type Client, type Pool, type Queryable } from './pool.js';
 
 export type Target =
@@ -111,11 +113,12 @@ export async function recordPing(pool: Pool, r: PingRequest): Promise<PingResult
       duration: out.duration,
     });
     const ref = { id: check.id, uuid: check.uuid, name: check.name, account: check.account };
+    // Alert policies (issue 16): counters first, the alerts after (they reset them).
+    if (out.streaks) await saveStreaks(client, [{ id: check.id, streaks: out.streaks }]);
+    const run = { exitStatus: r.exitStatus, output: r.body, duration: out.duration };
     if (out.flip)
-      await recordPingFlip(client, ref, out.flip, r.now, out.nextDeadline, r.globalSlack, {
-        exitStatus: r.exitStatus,
-        output: r.body,
-      });
+      await recordPingFlip(client, ref, out.flip, r.now, out.nextDeadline, r.globalSlack, run);
+    await recordAlertOnly(client, ref, out, r.now, r.globalSlack, run);
     return result;
   });
 }
@@ -133,7 +136,10 @@ export async function recordPingFlip(
   nextDeadline: Date | null,
   globalSlack: boolean,
   // The failure alert quotes the run: without these it said only "reported a failure".
-  run: { exitStatus: number | null; output: string | null } = { exitStatus: null, output: null },
+  run: { exitStatus: number | null; output: string | null; duration?: number | null } = {
+    exitStatus: null,
+    output: null,
+  },
 ): Promise<void> {
   if (flip.to === 'up' && flip.alert) {
     await recordRecovery(db, check, at, nextDeadline, globalSlack);
