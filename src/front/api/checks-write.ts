@@ -22,6 +22,7 @@ import { deadlineAfterScheduleChange } from '../../domain/check-spec.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { authOf } from './auth.js';
+import { applyPolicyInput } from './check-policy.js';
 import { writtenCheckJson } from './check-shape.js';
 import { notFound, UUID } from './params.js';
 
@@ -83,6 +84,7 @@ async function write(
     ({ id, uuid } = await insertApiCheck(client, accountId, fields, now));
   }
   if (channels) await setCheckChannels(client, id, channels);
+  if (i.policy) await applyPolicyInput(client, accountId, { id, uuid }, i.policy);
   return uuid;
 }
 
