@@ -39,7 +39,7 @@ export async function writePolicySettings(
     sets.push(`${column} = $${values.length}`);
   }
   const { rows } = await db.query<{ minRuntime: number | null; maxRuntime: number | null }>(
-    `UPDATE checks SET ${sets.length ? sets.join(', ') : 'id = id'} WHERE id = $1
+    `UPDATE checks SET ${sets.length ? sets.join(', ') : 'updated_at = updated_at'} WHERE id = $1
      RETURNING min_runtime AS "minRuntime", max_runtime AS "maxRuntime"`,
     values,
   );
