@@ -77,3 +77,16 @@ export async function setParents(
       [childId, parentIds],
     );
 }
+
+/** The account's checks with these names: uuid by name (for the CLI's --depends-on). */
+export async function uuidsByName(
+  db: Queryable,
+  accountId: number,
+  names: string[],
+): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ name: string; uuid: string }>(
+    `SELECT name, uuid::text AS uuid FROM checks WHERE account_id = $1 AND name = ANY($2::text[])`,
+    [accountId, names],
+  );
+  return new Map(rows.map((r) => [r.name, r.uuid]));
+}

@@ -1,5 +1,7 @@
 // A check's alert-policy settings (migrations/0015) as the API writes and shows them.
-import type { PolicyInput } from '../domain/policy-input.js';
+import { dependencyCycle } from '../domain/policy-dependency.js';
+import { runtimeRangeError, type PolicyInput } from '../domain/policy-input.js';
+import { accountEdges, idsByUuid, setParents } from './dependencies.js';
 import type { Queryable } from './pool.js';
 
 /**
@@ -44,4 +46,42 @@ export async function writePolicySettings(
     values,
   );
   return rows[0]!;
+}
+
+async function writeDependencies(
+  db: Queryable,
+  accountId: number,
+  check: { id: number; uuid: string },
+  dependsOn: string[],
+): Promise<string | undefined> {
+  const ids = await idsByUuid(db, accountId, dependsOn);
+  const unknown = dependsOn.filter((u) => !ids.has(u));
+  if (unknown.length) return `depends_on: no check of this account has uuid ${unknown.join(', ')}`;
+  const parents = dependsOn.map((u) => ids.get(u)!);
+  if (parents.includes(check.id)) return 'depends_on: a check cannot depend on itself';
+  const cycle = dependencyCycle(await accountEdges(db, accountId), check.id, parents);
+  if (cycle) {
+    const names = new Map([...ids].map(([u, i]) => [i, u]));
+    names.set(check.id, check.uuid);
+    return `depends_on: this would make a cycle (${cycle.map((i) => names.get(i) ?? `#${i}`).join(' → ')})`;
+  }
+  await setParents(db, check.id, parents);
+  return undefined;
+}
+
+/**
+ * The alert-policy part of a check's create or update (API and CLI), in the caller's
+ * transaction; a message naming the bad field when refused (the caller rolls back).
+ */
+export async function applyPolicyInput(
+  db: Queryable,
+  accountId: number,
+  check: { id: number; uuid: string },
+  p: PolicyInput,
+): Promise<string | undefined> {
+  const after = await writePolicySettings(db, check.id, p);
+  const bad = runtimeRangeError(after.minRuntime, after.maxRuntime);
+  if (bad) return bad;
+  if (p.dependsOn) return writeDependencies(db, accountId, check, p.dependsOn);
+  return undefined;
 }

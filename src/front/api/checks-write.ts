@@ -15,6 +15,7 @@ import {
   type LockedApiCheck,
   type UniqueMatch,
 } from '../../db/check-write.js';
+import { applyPolicyInput } from '../../db/policy-settings.js';
 import { transaction, type Client } from '../../db/pool.js';
 import { applyCheckInput, newCheckFields, scheduleChanged } from '../../domain/api-check-apply.js';
 import { CREATE_DEFAULTS, parseCheckInput, type CheckInput } from '../../domain/api-check-input.js';
@@ -22,7 +23,6 @@ import { deadlineAfterScheduleChange } from '../../domain/check-spec.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { authOf } from './auth.js';
-import { applyPolicyInput } from './check-policy.js';
 import { writtenCheckJson } from './check-shape.js';
 import { notFound, UUID } from './params.js';
 
@@ -84,7 +84,8 @@ async function write(
     ({ id, uuid } = await insertApiCheck(client, accountId, fields, now));
   }
   if (channels) await setCheckChannels(client, id, channels);
-  if (i.policy) await applyPolicyInput(client, accountId, { id, uuid }, i.policy);
+  const refused = i.policy && (await applyPolicyInput(client, accountId, { id, uuid }, i.policy));
+  if (refused) throw new HttpError(400, refused);
   return uuid;
 }
 
