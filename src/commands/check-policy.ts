@@ -6,6 +6,7 @@ import { acknowledge } from '../db/policy-state.js';
 import { applyPolicyInput } from '../db/policy-settings.js';
 import { lockCheckByName } from '../db/checks.js';
 import { transaction, type Client } from '../db/pool.js';
+import { UUID } from '../domain/patterns.js';
 import { parsePolicyFields, PolicyError } from '../domain/policy-input.js';
 import { parseWindowBody } from '../domain/policy-window-input.js';
 import { accountIdOrUsage, noCheck, UsageError, withPool } from './runtime.js';
@@ -142,7 +143,7 @@ export async function maintenanceListCommand(account: string): Promise<void> {
 export async function maintenanceRmCommand(account: string, uuid: string): Promise<void> {
   await withPool(async (pool) => {
     const accountId = await accountIdOrUsage(pool, account);
-    if (!/^[0-9a-f-]{36}$/i.test(uuid) || !(await deleteWindow(pool, accountId, uuid)))
+    if (!UUID.test(uuid) || !(await deleteWindow(pool, accountId, uuid)))
       throw new UsageError(`account ${account} has no maintenance window ${uuid}`);
     process.stdout.write(`maintenance window ${uuid} removed\n`);
   });

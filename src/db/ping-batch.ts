@@ -8,10 +8,8 @@
 import { applyPing, type PingFlip } from '../domain/ping.js';
 import type { PingTarget } from './checks-ping.js';
 import { recordPingFlip, type PingRequest } from './ping.js';
-import { recordAlertOnly } from './policy-ping.js';
-import { POLICY_COLUMNS, saveStreaks } from './policy-state.js';
-import { streaksChanged } from '../domain/policy-threshold.js';
-import { thresholdsOf } from '../domain/policy-ping.js';
+import { recordAlertOnly, saveChangedStreaks } from './policy-ping.js';
+import { POLICY_COLUMNS } from './policy-state.js';
 import { transaction, type Client, type Pool } from './pool.js';
 
 export type UuidPing = PingRequest & { target: { uuid: string } };
@@ -184,12 +182,9 @@ export async function recordUuidPings(
   }
 
   // Alert policies (issue 16): changed counters first, the alerts after (they reset them).
-  await saveStreaks(
+  await saveChangedStreaks(
     client,
-    [...touched.values()].flatMap((t) => {
-      const was = thresholdsOf(checks.get(t.uuid)!);
-      return streaksChanged(was, thresholdsOf(t)) ? [{ id: t.id, streaks: thresholdsOf(t) }] : [];
-    }),
+    [...touched.values()].map((t) => [checks.get(t.uuid)!, t]),
   );
   // Status changes are rare: one at a time, in arrival order, in this same transaction.
   for (const ch of changes) {

@@ -1,5 +1,6 @@
 // The alert-policy fields of the checks API (create and update, issue 16), checked field by
 // field. Pure: a typed input, or a message naming the bad field (answered as a 400).
+import { UUID } from './patterns.js';
 
 export interface PolicyInput {
   failureThreshold?: number;
@@ -29,7 +30,6 @@ export const POLICY_FIELDS = [
 const MAX_THRESHOLD = 1000;
 const MIN_REPEAT = 60;
 const MAX_PARENTS = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function whole(field: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)

@@ -1,6 +1,7 @@
-// The body of POST /api/v3/maintenance/ (and `cronwatch maintenance add`): one check (uuid)
+// The body of POST /api/v3/maintenance_windows/ (and `cronwatch maintenance add`): one check (uuid)
 // or one tag, and a recurring window (cron + duration + tz) or a one-off one (from + to).
 // Pure: the window, or a message naming the bad field.
+import { UUID } from './patterns.js';
 import { windowError, type Window } from './policy-window.js';
 
 export interface WindowBody extends Window {
@@ -9,7 +10,6 @@ export interface WindowBody extends Window {
 }
 
 const KNOWN = new Set(['api_key', 'check', 'tag', 'cron', 'duration', 'tz', 'from', 'to']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function optString(body: Record<string, unknown>, field: string, max: number): string | null {
   const v = body[field];

@@ -173,7 +173,7 @@ describe('repeats and acknowledge', () => {
 describe('maintenance windows and snooze', () => {
   test('a miss in a window is recorded "in maintenance", alerts when it ends if still down', async () => {
     const c = await newCheck({}, 7000);
-    const w = await api().post('/maintenance/', {
+    const w = await api().post('/maintenance_windows/', {
       check: c,
       from: new Date(T0 + 7060 * 60_000).toISOString(),
       to: new Date(T0 + 7120 * 60_000).toISOString(),
@@ -193,7 +193,7 @@ describe('maintenance windows and snooze', () => {
 
   test('recovered inside the window: nobody is alerted, not even "back online"', async () => {
     const c = await newCheck({ tags: 'nightly' }, 8000);
-    const w = await api().post('/maintenance/', {
+    const w = await api().post('/maintenance_windows/', {
       tag: 'nightly',
       cron: '0 * * * *',
       duration: 3000,
@@ -217,7 +217,7 @@ describe('maintenance windows and snooze', () => {
 
   test('bad windows are refused with the field named', async () => {
     const bad = async (body: unknown, re: RegExp) => {
-      const r = await api().post('/maintenance/', body);
+      const r = await api().post('/maintenance_windows/', body);
       assert.equal(r.status, 400);
       assert.match(r.body.error, re);
     };

@@ -67,12 +67,12 @@ export function createApiRouter(deps: FrontDeps): Router {
   // Alert policies (issue 16): acknowledge a down check, maintenance windows.
   router.route('/checks/:id/ack').post(auth('write'), ackRoute(deps)).all(methodNotAllowed('POST'));
   router
-    .route('/maintenance/')
+    .route('/maintenance_windows/')
     .get(auth('write'), listWindowsRoute(deps))
     .post(auth('write'), createWindowRoute(deps))
     .all(methodNotAllowed('GET, HEAD, POST'));
   router
-    .route('/maintenance/:id')
+    .route('/maintenance_windows/:id')
     .delete(auth('write'), deleteWindowRoute(deps))
     .all(methodNotAllowed('DELETE'));
   router.route('/checks/:id/pings/').get(auth('write'), listPings(deps)).all(methodNotAllowed(GET));

@@ -1,4 +1,4 @@
-// Maintenance windows (GET/POST /api/v3/maintenance/, DELETE /api/v3/maintenance/<uuid>) and
+// Maintenance windows (GET/POST /api/v3/maintenance_windows/, DELETE /api/v3/maintenance_windows/<uuid>) and
 // acknowledge (POST /api/v3/checks/<uuid>/ack), issue 16.
 import type { RequestHandler } from 'express';
 import { idsByUuid } from '../../db/dependencies.js';

@@ -111,7 +111,7 @@ export const policyPaths: Record<string, Record<string, unknown>> = {
       },
     }),
   },
-  '/maintenance/': {
+  '/maintenance_windows/': {
     get: op('listMaintenanceWindows', 'List the account’s maintenance windows', {
       responses: {
         '200': json('the windows', ref('MaintenanceWindowList')),
@@ -129,7 +129,7 @@ export const policyPaths: Record<string, Record<string, unknown>> = {
       },
     }),
   },
-  '/maintenance/{id}': {
+  '/maintenance_windows/{id}': {
     delete: op('deleteMaintenanceWindow', 'Delete a maintenance window', {
       parameters: [
         {
