@@ -215,6 +215,20 @@ describe('maintenance windows and snooze', () => {
     assert.deepEqual((await history(c)).alerts, ['down']);
   });
 
+  test('a reported failure while snoozed is held too, and alerts when the snooze ends', async () => {
+    const c = await newCheck({}, 9500);
+    await api().post(`/checks/${c}`, {
+      snoozed_until: new Date(T0 + 9530 * 60_000).toISOString(),
+    });
+    await ping(c, 9510, '/fail', 'disk full');
+    let h = await history(c);
+    assert.deepEqual(h.flips.slice(1), ['up>down failure reported (in maintenance)']);
+    assert.deepEqual(h.alerts, []);
+    await sweep(9530);
+    h = await history(c);
+    assert.deepEqual(h.alerts, ['down']);
+  });
+
   test('bad windows are refused with the field named', async () => {
     const bad = async (body: unknown, re: RegExp) => {
       const r = await api().post('/maintenance_windows/', body);
