@@ -149,6 +149,56 @@ for (const [name, description, action] of [
     .option('--json', 'print the outcome as JSON')
     .action(lazy(checkState, action));
 
+// Alert policies (issue 16): `check policy`, `check ack`, `maintenance add|list|rm`.
+const policy = () => import('./commands/check-policy.js');
+check
+  .command('policy')
+  .description('show or change a check\'s alert policies ("none" clears a setting)')
+  .argument('<account>')
+  .argument('<name>')
+  .option('--failure-threshold <n>', 'down alert after n consecutive misses or failures')
+  .option('--success-threshold <n>', 'recovery alert after n consecutive successes')
+  .option('--min-runtime <seconds>', 'a run finishing faster fails ("finished too fast")')
+  .option('--max-runtime <seconds>', 'a run still going after this alerts ("running too long")')
+  .option('--repeat-every <seconds>', 'repeat the down alert this often while down (60 or more)')
+  .option('--repeat-limit <n>', 'at most n repeats per outage')
+  .option('--depends-on <names>', 'comma-separated checks this one depends on')
+  .option('--snooze-until <time>', 'no down alerts until this ISO 8601 time')
+  .option('--json', 'print the settings as JSON')
+  .action(lazy(policy, 'checkPolicyCommand'));
+check
+  .command('ack')
+  .description('acknowledge a down check: its repeat alerts stop until it recovers')
+  .argument('<account>')
+  .argument('<name>')
+  .action(lazy(policy, 'checkAckCommand'));
+const maintenance = program
+  .command('maintenance')
+  .description('maintenance windows: checks silenced at set times');
+maintenance
+  .command('add')
+  .description('add a window on a check or a tag: --cron + --duration [+ --tz], or --from + --to')
+  .argument('<account>')
+  .option('--check <name>', 'the check')
+  .option('--tag <tag>', 'every check with this tag')
+  .option('--cron <expression>', 'when the window starts (5-field cron)')
+  .option('--duration <seconds>', 'how long it lasts')
+  .option('--tz <zone>', 'IANA time zone of --cron (default UTC)')
+  .option('--from <time>', 'one-off window start (ISO 8601)')
+  .option('--to <time>', 'one-off window end (ISO 8601)')
+  .action(lazy(policy, 'maintenanceAddCommand'));
+maintenance
+  .command('list')
+  .description("list an account's windows, one JSON object per line")
+  .argument('<account>')
+  .action(lazy(policy, 'maintenanceListCommand'));
+maintenance
+  .command('rm')
+  .description('remove a window')
+  .argument('<account>')
+  .argument('<uuid>')
+  .action(lazy(policy, 'maintenanceRmCommand'));
+
 const account = program.command('account').description('account administration');
 account
   .command('create')

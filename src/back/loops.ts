@@ -67,7 +67,7 @@ export function loop(
 export function startSweeper(deps: BackDeps, onAlerts: () => void): Loop {
   return loop(deps, 'sweep', async () => {
     const r = await sweepOnce(deps, deps.clock());
-    if (r.down > 0) {
+    if (r.down > 0 || r.reminded) {
       deps.logger.info({ down: r.down, skipped: r.skipped }, 'checks missed');
       onAlerts();
     }

@@ -2,12 +2,11 @@
 // (invariants 2-4). Several back instances sweep side by side through SKIP LOCKED; each
 // check is claimed by exactly one of them, and its row lock makes the claim and the
 // status change one step, so a miss is alerted once however many instances run.
-import { recordChanges, type StatusChange } from '../db/alerts.js';
-import { claimDueChecks, markDown, pushDeadline, type DueCheck } from '../db/checks.js';
-import { downGateways, jobsDownBehind, markSuppressed } from '../db/gateways.js';
-import { suppressedBehind } from '../domain/gateway.js';
-import { transaction, type Client } from '../db/pool.js';
+import { claimDueChecks, pushDeadline, type DueCheck } from '../db/checks.js';
+import { transaction } from '../db/pool.js';
 import type { BackDeps } from './deps.js';
+import { markMissed } from './sweep-miss.js';
+import { policyOnce } from './sweep-policy.js';
 
 export interface SweepResult {
   /** Checks claimed (due) in this pass. */
@@ -16,50 +15,27 @@ export interface SweepResult {
   down: number;
   /** Checks that could not be evaluated and were pushed an hour ahead. */
   skipped: number;
+  /** Checks whose alert policies were due (a repeat, the end of a maintenance window). */
+  reminded?: number;
 }
 
 const PUSH_AHEAD_MS = 3_600_000;
-
-async function markMissed(
-  client: Client,
-  deps: BackDeps,
-  due: DueCheck[],
-  now: Date,
-): Promise<void> {
-  const jobs = due.filter((c) => !c.site && c.address !== null);
-  const gateways = await downGateways(
-    client,
-    jobs.map((c) => c.accountId),
-    jobs.map((c) => c.address!),
-  );
-  const held = suppressedBehind(due, gateways);
-  await markDown(
-    client,
-    due.map((c) => c.id),
-    now,
-  );
-  if (held.size) await markSuppressed(client, [...held.keys()], [...held.values()]);
-  // A gateway's own alert lists the jobs down behind it, this batch's included.
-  const behind = new Map<number, string[]>();
-  for (const c of due) if (c.site) behind.set(c.id, await jobsDownBehind(client, c.id));
-  const changes: StatusChange[] = due.map((c) => ({
-    check: { id: c.id, uuid: c.uuid, name: c.name, account: c.account },
-    from: c.status,
-    to: 'down',
-    reason: held.has(c.id) ? 'missed behind a down gateway' : 'no check-in before the deadline',
-    lastPingAt: c.lastPingAt,
-    expectedAt: c.deadline,
-    behind: behind.get(c.id),
-    silent: held.has(c.id),
-  }));
-  await recordChanges(client, changes, now, deps.config.slack !== undefined);
-}
 
 export async function sweepOnce(
   deps: BackDeps,
   now: Date,
   limit = deps.config.back.sweepBatch,
 ): Promise<SweepResult> {
+  const result = await sweepMisses(deps, now, limit);
+  // Its own transaction: a failing repeat never holds back the misses above.
+  const reminded = await policyOnce(deps, now, limit).catch((err: unknown) => {
+    deps.logger.error({ err }, 'alert policy pass failed');
+    return 0;
+  });
+  return reminded ? { ...result, reminded } : result;
+}
+
+async function sweepMisses(deps: BackDeps, now: Date, limit: number): Promise<SweepResult> {
   const timer = deps.metrics?.sweepSeconds.startTimer();
   try {
     return await transaction(deps.pool, async (client) => {

@@ -185,7 +185,10 @@ export async function setCheckChannels(
   );
 }
 
-/** Out of the sweep (no deadline), the open run forgotten; no flip, no alert. */
+/**
+ * Out of the sweep (no deadline), the open run forgotten; no flip, no alert. Its outage
+ * ends for the alert policies too: no repeats, no recovery alert, streaks start over.
+ */
 async function setIdle(
   db: Queryable,
   id: number,
@@ -193,7 +196,8 @@ async function setIdle(
   now: Date,
 ): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = $2, next_deadline = NULL, started_at = NULL, run_id = NULL, updated_at = $3
+    `UPDATE checks SET status = $2, next_deadline = NULL, started_at = NULL, run_id = NULL, updated_at = $3,
+            down_unalerted = false, fail_streak = 0, ok_streak = 0, policy_due_at = NULL
       WHERE id = $1`,
     [id, status, now],
   );

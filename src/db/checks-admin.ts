@@ -1,6 +1,7 @@
 // Queries on checks for administration: the CLI's list/add/schedule and the Management API.
 import type { ShapeCheck } from '../domain/api-shapes.js';
 import { PING_TARGET, type PingTarget } from './checks-ping.js';
+import { POLICY_JSON } from './policy-settings.js';
 import type { Queryable } from './pool.js';
 
 /** A check as the CLI lists it: a subset of the API's fields, with its account's name. */
@@ -106,7 +107,7 @@ export const CHECK_FIELDS = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind,
 
 const API_CHECK = `${CHECK_FIELDS}, coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
               FROM check_channels cc JOIN channels ch ON ch.id = cc.channel_id
-             WHERE cc.check_id = c.id), '') AS channels`;
+             WHERE cc.check_id = c.id), '') AS channels, ${POLICY_JSON}`;
 
 export interface ApiCheckFilter {
   /** Every one of these tags (none: no filter). */

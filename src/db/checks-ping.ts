@@ -4,6 +4,7 @@
 import type { GocronMode } from '../domain/gocron-trust.js';
 import type { PingCheck } from '../domain/ping.js';
 import type { GocronTarget, Target } from './ping.js';
+import { POLICY_COLUMNS } from './policy-state.js';
 import type { Queryable } from './pool.js';
 
 /** A check as a healthchecks-style ping sees it, locked for the ping's transaction. */
@@ -16,7 +17,7 @@ export interface PingTarget extends PingCheck {
 
 export const PING_TARGET = `c.id, c.uuid, c.name, a.name AS account, c.status, c.kind, c.period, c.cron, c.tz, c.grace,
   c.started_at AS "startedAt", c.run_id AS "runId", c.next_deadline AS "nextDeadline",
-  c.manual_resume AS "manualResume"`;
+  c.manual_resume AS "manualResume", ${POLICY_COLUMNS}`;
 
 /** A locked check with what every form needs to tell whether a check-in names it. */
 export interface LockedTarget extends PingTarget {

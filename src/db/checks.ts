@@ -2,6 +2,8 @@ import type { Queryable } from './pool.js';
 
 import type { GocronMode } from '../domain/gocron-trust.js';
 import type { Status } from '../domain/ping.js';
+import type { MissCheck } from '../domain/policy-miss.js';
+import { POLICY_COLUMNS } from './policy-state.js';
 
 export type { Status };
 
@@ -37,7 +39,7 @@ export async function lockCheckByName(
   return rows[0];
 }
 
-export interface DueCheck {
+export interface DueCheck extends MissCheck {
   id: number;
   uuid: string;
   name: string;
@@ -58,7 +60,8 @@ export interface DueCheck {
 export async function claimDueChecks(db: Queryable, now: Date, limit: number): Promise<DueCheck[]> {
   const { rows } = await db.query<DueCheck>(
     `SELECT c.id, c.uuid, c.name, c.account_id AS "accountId", a.name AS account, c.status,
-            c.site, c.last_address AS address, c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline
+            c.site, c.last_address AS address, c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline,
+            c.kind, c.period, c.cron, c.tz, c.grace, c.started_at AS "startedAt", ${POLICY_COLUMNS}
        FROM checks c JOIN accounts a ON a.id = c.account_id
       WHERE c.next_deadline <= $1
       ORDER BY c.next_deadline
@@ -77,15 +80,36 @@ export async function markDown(db: Queryable, ids: number[], now: Date): Promise
   );
 }
 
+/**
+ * Checks below their failure threshold stay expected: their next deadline (the next run's
+ * miss counts too) and streak, in one statement.
+ */
+export async function keepExpecting(
+  db: Queryable,
+  rows: { id: number; deadline: Date; failStreak: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `UPDATE checks c SET next_deadline = u.d, fail_streak = u.f
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS u(id, d, f)
+      WHERE c.id = ANY($1::bigint[]) AND c.id = u.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.deadline), rows.map((r) => r.failStreak)],
+  );
+}
+
 /** A check the sweeper cannot evaluate is looked at again later instead of crash-looping it. */
 export async function pushDeadline(db: Queryable, id: number, until: Date): Promise<void> {
   await db.query(`UPDATE checks SET next_deadline = $2 WHERE id = $1`, [id, until]);
 }
 
-/** The earliest stored deadline: an index-only min() over checks_due. */
+/**
+ * The earliest stored deadline or alert-policy action: index-only min()s over checks_due
+ * and checks_policy_due (least() skips a NULL).
+ */
 export async function earliestDeadline(db: Queryable): Promise<Date | undefined> {
   const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT min(next_deadline) AS at FROM checks WHERE next_deadline IS NOT NULL`,
+    `SELECT least((SELECT min(next_deadline) FROM checks WHERE next_deadline IS NOT NULL),
+                  (SELECT min(policy_due_at) FROM checks WHERE policy_due_at IS NOT NULL)) AS at`,
   );
   return rows[0]?.at ?? undefined;
 }

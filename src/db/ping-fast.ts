@@ -82,6 +82,9 @@ const FAST = `WITH k AS (
      WHERE c.id = ANY(ARRAY(SELECT id FROM locked)) AND c.id = a.id
        AND c.status IN ('up', 'late') AND c.started_at IS NULL AND c.run_id IS NULL
        AND (c.kind = 'simple' OR a.upsert)
+       -- Alert policies (issue 16): a check counting successes towards its recovery alert,
+       -- or failures towards its down alert, needs applyPing's thresholds.
+       AND c.ok_streak = 0 AND c.fail_streak = 0
     RETURNING c.id, c.ping_count AS n, a.cnt
   ), ins AS (
     INSERT INTO pings (check_id, n, created_at, kind, exit_status, run_id, address, method,

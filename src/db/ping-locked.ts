@@ -2,11 +2,12 @@
 // each check-in applied by the one rule (applyPing) in arrival order, one write, and the
 // rare status changes with their flips and alerts, all in the caller's transaction. The
 // fast statement (ping-fast.ts) takes the plain successes; everything else comes here.
-import { applyPing, type PingFlip } from '../domain/ping.js';
+import { applyPing, type PingOutcome } from '../domain/ping.js';
 import { upsertsSettings } from './checkin.js';
 import { lockTargets, type LockedTarget } from './checks-ping.js';
 import { recordPingFlip, type PingRequest, type PingResult } from './ping.js';
 import { locate } from './ping-resolve.js';
+import { recordAlertOnly, saveChangedStreaks } from './policy-ping.js';
 import { writeCheckins, type CheckWrite, type PingRow } from './ping-write.js';
 import type { Client } from './pool.js';
 
@@ -66,7 +67,8 @@ function pingRow(p: PingRequest, checkId: number, n: number, duration: number | 
   };
 }
 
-type Change = { check: LockedTarget; p: PingRequest; flip: PingFlip; next: Date | null };
+/** A status change or an alert-policy alert (issue 16) a check-in brings. */
+type Change = { check: LockedTarget; p: PingRequest; out: PingOutcome };
 
 /** What a batch does, worked out in memory: applyPing for each check-in, in arrival order. */
 class Applied {
@@ -74,6 +76,8 @@ class Applied {
   readonly rows: PingRow[] = [];
   readonly touched = new Map<number, Touched>();
   readonly changes: Change[] = [];
+  /** Each touched check as it was locked (its policy counters before the batch). */
+  readonly locked = new Map<number, LockedTarget>();
   private readonly startsInBatch = new Map<string, Date>();
 
   constructor(
@@ -86,6 +90,7 @@ class Applied {
     const c = located;
     // The first check-in of a check this batch created answers 201 (slug ?create=1).
     this.results.push(this.created.delete(c.id) && 'slug' in p.target ? 'created' : 'ok');
+    if (!this.locked.has(c.id)) this.locked.set(c.id, c);
     let state: Touched = this.touched.get(c.id) ?? {
       ...c,
       last_ping_at: null,
@@ -108,7 +113,7 @@ class Applied {
         : state.startedAt;
     const out = applyPing(state, { ...p, runStartedAt });
     if (p.kind === 'start' && p.rid) this.startsInBatch.set(key, p.now);
-    if (out.flip) this.changes.push({ check: c, p, flip: out.flip, next: out.nextDeadline });
+    if (out.flip || out.alertOnly) this.changes.push({ check: c, p, out });
     const n = state.pingCount + 1;
     this.touched.set(c.id, {
       ...state,
@@ -121,6 +126,8 @@ class Applied {
       last_ping_at: out.touchesLastPing ? p.now : state.last_ping_at,
       duration: out.duration ?? state.duration,
       address: p.address ?? state.address,
+      // The alert policies' counters, carried to the next check-in of the batch.
+      ...out.streaks,
     });
     this.rows.push(pingRow(p, c.id, n, out.duration));
   }
@@ -157,13 +164,18 @@ export async function recordPings(client: Client, batch: PingRequest[]): Promise
   const applied = new Applied(created, earlier);
   batch.forEach((p, i) => applied.add(p, located[i]!));
   if (applied.touched.size) await writeCheckins(client, applied.checks(), applied.rows);
+  // Alert policies (issue 16): changed counters first, the alerts after (they reset them).
+  await saveChangedStreaks(
+    client,
+    [...applied.touched.values()].map((t) => [applied.locked.get(t.id)!, t]),
+  );
   // Status changes are rare: one at a time, in arrival order, in this same transaction.
-  for (const { check: c, p, flip, next } of applied.changes) {
+  for (const { check: c, p, out } of applied.changes) {
     const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
-    await recordPingFlip(client, ref, flip, p.now, next, p.globalSlack, {
-      exitStatus: p.exitStatus,
-      output: p.body,
-    });
+    const run = { exitStatus: p.exitStatus, output: p.body, duration: out.duration };
+    if (out.flip)
+      await recordPingFlip(client, ref, out.flip, p.now, out.nextDeadline, p.globalSlack, run);
+    await recordAlertOnly(client, ref, out, p.now, p.globalSlack, run);
   }
   return applied.results;
 }

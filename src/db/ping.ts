@@ -57,7 +57,10 @@ export async function recordPingFlip(
   nextDeadline: Date | null,
   globalSlack: boolean,
   // The failure alert quotes the run: without these it said only "reported a failure".
-  run: { exitStatus: number | null; output: string | null } = { exitStatus: null, output: null },
+  run: { exitStatus: number | null; output: string | null; duration?: number | null } = {
+    exitStatus: null,
+    output: null,
+  },
 ): Promise<void> {
   if (flip.to === 'up' && flip.alert) {
     await recordRecovery(db, check, at, nextDeadline, globalSlack);

@@ -34,6 +34,14 @@ export interface AlertEvent {
   outputCut?: boolean;
   /** The text of a 'change' alert (alert-change.ts). */
   change?: { subject: string; text: string };
+  /** Seconds the failing run took (from its start ping), when known. */
+  duration?: number;
+  /** A repeat of the down alert while the check stays down (1 = the first repeat). */
+  repeat?: number;
+  /** Why the sweep found the check due, when it is not a plain miss ("running too long"). */
+  overdue?: string;
+  /** Children (checks depending on this one) whose misses were folded into this alert. */
+  dependents?: string[];
 }
 
 export interface AlertText {
@@ -103,6 +111,20 @@ function behindLines(e: AlertEvent): string[] {
   return lines;
 }
 
+function dependentLines(e: AlertEvent): string[] {
+  if (!e.dependents?.length) return [];
+  const n = e.dependents.length;
+  const lines = ['', `${n} check${n === 1 ? '' : 's'} depending on ${e.check.name} also down:`];
+  for (const name of e.dependents.slice(0, MAX_LISTED)) lines.push(`  - ${name}`);
+  if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
+  return lines;
+}
+
+/** Exact below two minutes (a run that should take 30 s and took 2 is the news). */
+function runDuration(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds * 1000) / 1000} s` : duration(seconds);
+}
+
 export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
   if (e.kind === 'change') return changeText(e, publicUrl);
   const { name, account } = e.check;
@@ -119,11 +141,14 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
     lines.push(`The cronjob ${name} for account ${account} reported a failure${why}`);
     lines.push('');
     lines.push(`Reported at: ${e.at}`);
+    if (e.exitStatus !== undefined) lines.push(`Exit status: ${e.exitStatus}`);
+    if (e.duration !== undefined) lines.push(`Run duration: ${runDuration(e.duration)}`);
     lines.push(...outputLines(e));
   } else if (e.kind === 'down') {
     subject = `${name}: ${account} failed to check in`;
     lines.push(`The cronjob ${name} for account ${account} has not checked in on time`);
     lines.push('');
+    if (e.overdue) lines.push(`Reason:        ${e.overdue}`);
     lines.push(`Last check-in: ${e.lastPingAt ?? 'never'}`);
     if (e.expectedAt) lines.push(...whenLines('Expected at:', e.expectedAt, e.grace));
   } else {
@@ -133,7 +158,9 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
     lines.push(`Checked in at: ${e.lastPingAt ?? e.at}`);
     if (e.expectedAt) lines.push(...whenLines('Next expected:', e.expectedAt, e.grace));
   }
-  lines.push(...behindLines(e));
+  if (e.repeat !== undefined)
+    lines.push('', `Reminder ${e.repeat}: still down since ${e.at} (not acknowledged).`);
+  lines.push(...behindLines(e), ...dependentLines(e));
   if (!publicUrl) return { subject, body: lines.join('\n') };
   const url = checkPageUrl(publicUrl, e.check.uuid);
   lines.push('', url);

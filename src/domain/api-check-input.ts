@@ -3,6 +3,7 @@
 // names the bad field (the API answers it as a 400 before touching any row).
 import { UNSUPPORTED_DEFAULTS } from './api-shapes.js';
 import { SLUG } from './patterns.js';
+import { parsePolicyFields, POLICY_FIELDS, PolicyError, type PolicyInput } from './policy-input.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
 import { nameError } from './text.js';
 
@@ -24,6 +25,8 @@ export interface CheckInput {
   /** "*", "" or comma-separated channel uuids or names, resolved against the account. */
   channels?: string;
   unique?: UniqueField[];
+  /** Alert policies (issue 16, domain/policy-input.ts). */
+  policy?: PolicyInput;
 }
 
 /** healthchecks' defaults for a new check. */
@@ -52,6 +55,7 @@ const KNOWN = new Set([
   'manual_resume',
   'channels',
   'unique',
+  ...POLICY_FIELDS,
   ...Object.keys(UNSUPPORTED),
 ]);
 
@@ -129,6 +133,8 @@ function parseFields(body: Record<string, unknown>): CheckInput {
       throw new InputError(`unique must be an array of ${UNIQUE_FIELDS.join(', ')}`);
     out.unique = [...new Set(u as UniqueField[])];
   }
+  const policy = parsePolicyFields(body);
+  if (policy) out.policy = policy;
   for (const [field, value] of Object.entries(UNSUPPORTED)) {
     if (body[field] !== undefined && body[field] !== value)
       throw new InputError(
@@ -145,7 +151,7 @@ export function parseCheckInput(body: unknown): CheckInput | { error: string } {
   try {
     return parseFields(body as Record<string, unknown>);
   } catch (err) {
-    if (err instanceof InputError) return { error: err.message };
+    if (err instanceof InputError || err instanceof PolicyError) return { error: err.message };
     throw err;
   }
 }

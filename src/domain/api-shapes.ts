@@ -40,6 +40,8 @@ export interface ShapeCheck {
   manualResume: boolean;
   /** Comma-separated uuids of the check's channels, sorted (healthchecks' `channels`). */
   channels: string;
+  /** Alert-policy settings (issue 16: db/policy-settings.ts), shown to read-write keys. */
+  policies?: Record<string, unknown>;
 }
 
 export interface ShapeContext {
@@ -134,6 +136,7 @@ export function checkJson(c: ShapeCheck, ctx: ShapeContext): Record<string, unkn
     json.pause_url = `${api}/pause`;
     json.resume_url = `${api}/resume`;
     json.channels = c.channels;
+    if (c.policies) Object.assign(json, c.policies);
   }
   if (c.kind === 'cron') {
     json.schedule = c.cron;

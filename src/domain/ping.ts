@@ -1,12 +1,15 @@
 // What a healthchecks-style ping does to a check. Pure: the check's state and the ping in,
 // the new state and any status change out.
 import { cronDeadline } from './cron.js';
+import { limitsOf, thresholdsOf, type PingPolicyFields } from './policy-ping.js';
+import { runDeadline, runtimeFailure } from './policy-runtime.js';
+import { countFailure, countSuccess, streaksChanged, type Streaks } from './policy-threshold.js';
 import { nextDeadline } from './schedule.js';
 
 export type Status = 'new' | 'up' | 'late' | 'down' | 'paused';
 export type PingKind = 'success' | 'start' | 'fail' | 'log';
 
-export interface PingCheck {
+export interface PingCheck extends PingPolicyFields {
   status: Status;
   kind: 'simple' | 'cron';
   period: number | null;
@@ -39,6 +42,12 @@ export interface PingOutcome {
   /** Seconds from the paired start, for finishing pings. No cap: a run may take days. */
   duration: number | null;
   flip?: PingFlip;
+  /** The alert policies' counters after this ping, when they changed (to be stored). */
+  streaks?: Streaks;
+  /** An alert without a status change: a threshold reached while the status already was. */
+  alertOnly?: 'down' | 'up';
+  /** Why the run failed, for a down alertOnly. */
+  alertReason?: string;
 }
 
 export interface PingFlip {
@@ -91,7 +100,7 @@ export function applyPing(c: PingCheck, p: Ping): PingOutcome {
       nextDeadline:
         c.status === 'down' || c.status === 'paused'
           ? c.nextDeadline
-          : new Date(p.now.getTime() + c.grace * 1000),
+          : runDeadline(p.now, c.grace, limitsOf(c)),
     };
   }
 
@@ -101,29 +110,51 @@ export function applyPing(c: PingCheck, p: Ping): PingOutcome {
   const run = closesRun
     ? { startedAt: null, runId: null }
     : { startedAt: c.startedAt, runId: c.runId };
-  const failed = p.kind === 'fail' || (p.exitStatus !== null && p.exitStatus !== 0);
+  const reported = p.kind === 'fail' || (p.exitStatus !== null && p.exitStatus !== 0);
+  const slow = reported ? undefined : runtimeFailure(duration, limitsOf(c));
 
-  if (failed) {
-    const reason = p.exitStatus !== null ? `exit status ${p.exitStatus}` : 'failure reported';
+  if (reported || slow) {
+    const reason =
+      slow ?? (p.exitStatus !== null ? `exit status ${p.exitStatus}` : 'failure reported');
+    const v = countFailure(thresholdsOf(c));
     return {
       status: 'down',
-      nextDeadline: null,
+      // Below the failure threshold the next run is still expected: its miss counts too.
+      nextDeadline: v.streaks.alertedDown ? null : scheduleDeadline(c, p.now),
       ...run,
       touchesLastPing: true,
       duration,
+      ...policyOutcome(c, v.streaks, v.alert, c.status === 'down'),
+      ...(v.alert && c.status === 'down' ? { alertReason: reason } : {}),
       ...(c.status !== 'down'
-        ? { flip: { from: c.status, to: 'down' as const, reason, alert: true } }
+        ? { flip: { from: c.status, to: 'down' as const, reason, alert: v.alert === 'down' } }
         : {}),
     };
   }
-  const flip = upFlip(c.status);
+  const v = countSuccess(thresholdsOf(c));
+  const up = upFlip(c.status);
+  const flip = up && { ...up, alert: v.alert === 'up' };
   return {
     status: 'up',
     nextDeadline: scheduleDeadline(c, p.now),
     ...run,
     touchesLastPing: true,
     duration,
+    ...policyOutcome(c, v.streaks, v.alert, !flip),
     ...(flip ? { flip } : {}),
+  };
+}
+
+/** The counters to store when they changed, and an alert that comes without a flip. */
+function policyOutcome(
+  c: PingCheck,
+  streaks: Streaks,
+  alert: 'down' | 'up' | undefined,
+  noFlip: boolean,
+): Pick<PingOutcome, 'streaks' | 'alertOnly'> {
+  return {
+    ...(streaksChanged(thresholdsOf(c), streaks) ? { streaks } : {}),
+    ...(alert && noFlip ? { alertOnly: alert } : {}),
   };
 }
 

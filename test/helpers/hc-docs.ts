@@ -51,7 +51,21 @@ export const DOC_CHECK_RO_CRON = {
   schedule: '15 5 * * *',
   tz: 'UTC',
 };
-export const EXTRA_RW = ['uuid', 'subject', 'subject_fail'];
+export const EXTRA_RW = [
+  'uuid',
+  'subject',
+  'subject_fail',
+  // cronwatch's alert policies (issue 16), shown to read-write keys only.
+  'failure_threshold',
+  'success_threshold',
+  'min_runtime',
+  'max_runtime',
+  'repeat_every',
+  'repeat_limit',
+  'depends_on',
+  'snoozed_until',
+  'acknowledged',
+];
 export const EXTRA_RO = ['subject', 'subject_fail'];
 export const DOC_PING_SUCCESS = {
   type: 'success',

@@ -15,6 +15,7 @@ import {
   type LockedApiCheck,
   type UniqueMatch,
 } from '../../db/check-write.js';
+import { applyPolicyInput } from '../../db/policy-settings.js';
 import { transaction, type Client } from '../../db/pool.js';
 import { applyCheckInput, newCheckFields, scheduleChanged } from '../../domain/api-check-apply.js';
 import { CREATE_DEFAULTS, parseCheckInput, type CheckInput } from '../../domain/api-check-input.js';
@@ -84,6 +85,8 @@ export async function writeCheck(
     ({ id, uuid } = await insertApiCheck(client, accountId, fields, now));
   }
   if (channels) await setCheckChannels(client, id, channels);
+  const refused = i.policy && (await applyPolicyInput(client, accountId, { id, uuid }, i.policy));
+  if (refused) throw new HttpError(400, refused);
   return uuid;
 }
 

@@ -30,6 +30,7 @@ import {
 import { createJobRoute, updateJobRoute } from './jobs-write.js';
 import { outboundClient } from '../../outbound/client.js';
 import { serveOpenApi } from './openapi.js';
+import { ackRoute, createWindowRoute, deleteWindowRoute, listWindowsRoute } from './maintenance.js';
 import { methodNotAllowed } from './params.js';
 import { pause, resume } from './pause.js';
 import { listPings, pingBody } from './pings.js';
@@ -63,6 +64,17 @@ export function createApiRouter(deps: FrontDeps): Router {
     .route('/checks/:id/resume')
     .post(auth('write'), resume(deps))
     .all(methodNotAllowed('POST'));
+  // Alert policies (issue 16): acknowledge a down check, maintenance windows.
+  router.route('/checks/:id/ack').post(auth('write'), ackRoute(deps)).all(methodNotAllowed('POST'));
+  router
+    .route('/maintenance_windows/')
+    .get(auth('write'), listWindowsRoute(deps))
+    .post(auth('write'), createWindowRoute(deps))
+    .all(methodNotAllowed('GET, HEAD, POST'));
+  router
+    .route('/maintenance_windows/:id')
+    .delete(auth('write'), deleteWindowRoute(deps))
+    .all(methodNotAllowed('DELETE'));
   router.route('/checks/:id/pings/').get(auth('write'), listPings(deps)).all(methodNotAllowed(GET));
   router
     .route('/checks/:id/pings/:n/body')

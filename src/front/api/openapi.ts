@@ -5,6 +5,12 @@
 // the schemas below.
 import type { RequestHandler } from 'express';
 import { jobParameters, jobPaths, jobSchemas } from './openapi-jobs.js';
+import {
+  policyCheckFields,
+  policyInputFields,
+  policyPaths,
+  policySchemas,
+} from './openapi-policies.js';
 import { errors, json, keyed, nullable, param, ref, type Schema } from './openapi-parts.js';
 import { CHANNEL_KINDS } from '../../domain/channel-spec.js';
 import { INTEGRATION_FIELDS, INTEGRATIONS } from '../../domain/integrations.js';
@@ -122,6 +128,7 @@ const schemas: Record<string, Schema> = {
       schedule: { type: 'string', description: '5-field cron expression (cron checks)' },
       tz: { type: 'string', description: 'IANA time zone of the schedule (cron checks)' },
       timeout: { type: 'integer', minimum: 0, description: 'seconds (simple checks)' },
+      ...policyCheckFields,
     },
     additionalProperties: false,
     allOf: [
@@ -175,6 +182,7 @@ const schemas: Record<string, Schema> = {
         items: { enum: ['name', 'slug', 'tags', 'timeout', 'grace'] },
         description: 'create only: update the check whose values of these fields match',
       },
+      ...policyInputFields,
       ...unsupportedFields,
     },
     additionalProperties: false,
@@ -663,6 +671,7 @@ export const openApiDocument: OpenApiDocument = {
       },
     },
     ...jobPaths,
+    ...policyPaths,
     '/status/': {
       get: {
         operationId: 'status',
@@ -692,7 +701,7 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas: { ...schemas, ...jobSchemas },
+    schemas: { ...schemas, ...jobSchemas, ...policySchemas },
     parameters: { ...parameters, ...jobParameters },
     responses,
     securitySchemes: {
