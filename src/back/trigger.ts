@@ -18,13 +18,11 @@ import { recordUuidPings, type UuidPing } from '../db/ping-batch.js';
 import type { PingKind } from '../domain/ping.js';
 import { transaction } from '../db/pool.js';
 import {
-  deferTicks,
-  endUnrun,
-  insertTicks,
   lockDueTicks,
-  recordAttempt,
+  recordAttempts,
   releaseQueued,
-  startAttempts,
+  writeClaim,
+  type AttemptEnd,
   type DueTick,
   type NewTick,
 } from '../db/ticks.js';
@@ -141,13 +139,12 @@ export async function claimTicks(
     const { now, ticks } = await lockDueTicks(client, limit);
     if (!ticks.length) return { taken: 0, attempts: [] };
     const p = plan(ticks, now);
-    await insertTicks(client, p.inserts);
-    await endUnrun(client, p.unrun);
-    await deferTicks(client, p.deferred);
-    const started = await startAttempts(
-      client,
-      p.run.map((t) => ({ id: t.id, leaseMs: t.job.timeoutMs + LEASE_MARGIN_MS })),
-    );
+    const started = await writeClaim(client, {
+      inserts: p.inserts,
+      unrun: p.unrun,
+      deferred: p.deferred,
+      starts: p.run.map((t) => ({ id: t.id, leaseMs: t.job.timeoutMs + LEASE_MARGIN_MS })),
+    });
     const byId = new Map(p.run.map((t) => [t.id, t]));
     const claimed = started.map((s): Claimed => {
       const t = byId.get(s.id)!;
@@ -224,49 +221,54 @@ export type Recorded = FinalState | 'retry' | undefined;
  */
 export async function recordFinished(
   deps: BackDeps & { jobMetrics?: JobMetrics },
-  batch: Finished[],
+  unsorted: Finished[],
 ): Promise<Recorded[]> {
-  const sorted = [...batch].sort((a, b) => a.claimed.tickId - b.claimed.tickId);
-  const results = new Map<Finished, Recorded>();
-  await transaction(deps.pool, async (client) => {
-    results.clear();
-    const pings: UuidPing[] = [];
-    for (const f of sorted) {
-      const c = f.claimed;
-      const policy = { maxAttempts: c.job.maxAttempts, baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS };
-      const next = afterAttempt(f.outcome, c.attempt, policy, deps.clock(), deps.random());
-      const row = await recordAttempt(
-        client,
-        'final' in next
-          ? { id: c.tickId, attempt: c.attempt, outcome: f.outcome, state: next.final }
-          : {
-              id: c.tickId,
-              attempt: c.attempt,
-              outcome: f.outcome,
-              state: 'pending',
-              retryAt: next.retryAt,
-            },
-      );
-      if (!row) {
-        deps.logger.warn(
-          { tick: c.tickId, runId: c.runId },
-          'tick attempt ended after its lease: result dropped',
-        );
-        results.set(f, undefined);
-        continue;
-      }
-      results.set(f, 'final' in next ? next.final : 'retry');
-      if (!('final' in next)) continue;
-      if (c.checkUuid) pings.push(finishPing(deps, c, next.final, f.outcome));
-      if (c.job.overlap === 'queue') await releaseQueued(client, row.jobId);
-    }
-    if (pings.length) await recordUuidPings(client, pings);
+  const now = deps.clock();
+  // In tick order: the pings of one check (two runs of an "allow" job) apply in that order.
+  const batch = [...unsorted].sort((a, b) => a.claimed.tickId - b.claimed.tickId);
+  const policyOf = (c: Claimed) => ({
+    maxAttempts: c.job.maxAttempts,
+    baseMs: RETRY_BASE_MS,
+    maxMs: RETRY_MAX_MS,
   });
-  const ended = [...results.values()].filter(
-    (r): r is FinalState => r !== undefined && r !== 'retry',
-  );
-  deps.jobMetrics?.ended(ended);
-  return batch.map((f) => results.get(f));
+  const ends = batch.map((f): AttemptEnd => {
+    const c = f.claimed;
+    const next = afterAttempt(f.outcome, c.attempt, policyOf(c), now, deps.random());
+    const base = { id: c.tickId, attempt: c.attempt, outcome: f.outcome };
+    return 'final' in next
+      ? { ...base, state: next.final }
+      : { ...base, state: 'pending', retryAt: next.retryAt };
+  });
+  const written = await transaction(deps.pool, async (client) => {
+    const rows = await recordAttempts(client, ends);
+    const ids = new Set(rows.map((r) => r.id));
+    const pings: UuidPing[] = [];
+    const queued = new Set<number>();
+    batch.forEach((f, i) => {
+      const c = f.claimed;
+      const e = ends[i]!;
+      if (!ids.has(c.tickId) || e.state === 'pending') return;
+      if (c.checkUuid) pings.push(finishPing(deps, c, e.state, f.outcome));
+      if (c.job.overlap === 'queue') queued.add(c.job.id);
+    });
+    await releaseQueued(client, [...queued]);
+    if (pings.length) await recordUuidPings(client, pings);
+    return ids;
+  });
+  const results = batch.map((f, i): Recorded => {
+    if (!written.has(f.claimed.tickId)) {
+      deps.logger.warn(
+        { tick: f.claimed.tickId, runId: f.claimed.runId },
+        'tick attempt ended after its lease: result dropped',
+      );
+      return undefined;
+    }
+    const e = ends[i]!;
+    return e.state === 'pending' ? 'retry' : e.state;
+  });
+  deps.jobMetrics?.ended(results.filter((r): r is FinalState => r !== undefined && r !== 'retry'));
+  const byFinished = new Map(batch.map((f, i) => [f, results[i]]));
+  return unsorted.map((f) => byFinished.get(f));
 }
 
 /** Runs one claimed attempt and records its end on its own. */
