@@ -140,9 +140,11 @@ async function cpu(pool: Pool): Promise<{ node: number; pg: number }> {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[1] is the parent pid; utime and stime are fields 14 and 15 of stat (11, 12 here).
-    if (Number(entry) === postmaster || Number(fields[1]) === postmaster)
-      ticks += Number(fields[11]) + Number(fields[12]);
+    // fields[1] is the parent pid; utime and stime are fields 14 and 15 of stat (11, 12
+    // here), and the postmaster's cutime and cstime (13, 14) count its children that exited.
+    if (Number(entry) === postmaster)
+      ticks += fields.slice(11, 15).reduce((a, f) => a + Number(f), 0);
+    else if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
   }
   const u = process.cpuUsage();
   return { node: (u.user + u.system) / 1000, pg: ticks * 10 };
