@@ -5,15 +5,6 @@ import type { FinalState, Outcome } from '../domain/job-retry.js';
 import { JOB_COLUMNS, type JobRow } from './jobs.js';
 import type { Client, Queryable } from './pool.js';
 
-/**
- * The tick's job is active: a per-row probe of jobs' primary key, whatever the planner
- * believes. As a join, right after many jobs were created (statistics not yet updated),
- * PostgreSQL planned a nested loop over a sequential scan of ticks: 2.3 s for one look at
- * the earliest due tick of 3,000 jobs, and every claim sorted the whole due backlog joined
- * with jobs and checks (13 ms for 3,000 due) to lock 20 of them.
- */
-const ACTIVE = `(SELECT j.status FROM jobs j WHERE j.id = t.job_id) = 'active'`;
-
 /** Inserts ticks ($1 jobs, $2 times, $3 states); one that exists already is left as it is. */
 const INSERT_TICKS = `INSERT INTO ticks (job_id, scheduled_for, due_at, state, finished_at, outcome)
   SELECT u.job_id, u.at, u.at, u.state, CASE WHEN u.state = 'missed' THEN now() END,
@@ -48,19 +39,16 @@ export async function lockDueTicks(
   >({
     // Named: prepared once per connection (parsed and planned once, not on every claim).
     name: 'ticks-lock-due',
-    text: `WITH due AS (
-       SELECT t.id FROM ticks t
-        WHERE t.state IN ('pending', 'running') AND t.due_at <= now() AND ${ACTIVE}
-        ORDER BY t.due_at
-        LIMIT $1
-          FOR UPDATE OF t SKIP LOCKED)
-     SELECT t.id AS "tickId", t.scheduled_for AS "scheduledFor", t.state, t.attempts,
+    // claim_due_ticks (migration 0013) locks them; each is then read by its primary key
+    // (OFFSET 0 keeps every part a per-row probe, whatever the statistics).
+    text: `SELECT t.id AS "tickId", t.scheduled_for AS "scheduledFor", t.state, t.attempts,
             t.run_id AS "runId", t.first_started_at AS "firstStartedAt", t.manual, c.uuid AS "checkUuid",
             (SELECT max(r.lease_until) FROM ticks r
               WHERE r.job_id = t.job_id AND r.state = 'running' AND r.lease_until > now()
                 AND r.id <> t.id) AS "busyUntil",
             now() AS "dbNow", j.*
-       FROM due JOIN ticks t ON t.id = due.id,
+       FROM claim_due_ticks($1) AS due(id),
+            LATERAL (SELECT * FROM ticks t WHERE t.id = due.id OFFSET 0) t,
             LATERAL (SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = t.job_id OFFSET 0) j
             LEFT JOIN LATERAL (SELECT c.uuid FROM checks c WHERE c.id = j."checkId" OFFSET 0) c ON true
       ORDER BY t.due_at`,
@@ -211,14 +199,11 @@ export async function releaseQueued(db: Queryable, jobIds: number[]): Promise<vo
   );
 }
 
-/** The earliest moment a tick of an active job is due (or its lease ends). */
+/** The earliest moment a tick of an active job is due (or its lease ends); next_tick_due
+ * (migration 0013) walks the due index in order whatever the statistics say. */
 export async function earliestTickDue(db: Queryable): Promise<Date | undefined> {
-  const { rows } = await db.query<{ due: Date }>(
-    `SELECT t.due_at AS due FROM ticks t
-      WHERE t.state IN ('pending', 'running') AND ${ACTIVE}
-      ORDER BY t.due_at LIMIT 1`,
-  );
-  return rows[0]?.due;
+  const { rows } = await db.query<{ due: Date | null }>('SELECT next_tick_due() AS due');
+  return rows[0]?.due ?? undefined;
 }
 
 export interface RunRow {
