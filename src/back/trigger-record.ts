@@ -3,6 +3,7 @@
 // the release of ticks queued behind those that ended, and the finish pings (returned for
 // the caller to write with the rest of its transaction). An attempt that ended after its
 // lease expired (another back attempted the tick again) is dropped: one final state.
+import { outputExcerpt } from '../domain/alert.js';
 import {
   afterAttempt,
   RETRY_BASE_MS,
@@ -12,6 +13,7 @@ import {
 } from '../domain/job-retry.js';
 import type { UuidPing } from '../db/ping-batch.js';
 import type { Client } from '../db/pool.js';
+import { insertDeadOneOffAlerts, type DeadOneOff } from '../db/job-alerts.js';
 import { recordAttempts, releaseQueued, type AttemptEnd } from '../db/ticks.js';
 import type { BackDeps } from './deps.js';
 import type { JobMetrics } from './job-metrics.js';
@@ -55,6 +57,7 @@ export async function recordIn(
   const written = new Set((await recordAttempts(client, ends)).map((r) => r.id));
   const pings: UuidPing[] = [];
   const queued = new Set<number>();
+  const dead: DeadOneOff[] = [];
   const results = new Map<Finished, Recorded>();
   batch.forEach((f, i) => {
     const c = f.claimed;
@@ -64,8 +67,10 @@ export async function recordIn(
     if (e.state === 'pending') return;
     if (c.checkUuid) pings.push(finishPing(deps, c.checkUuid, c.runId, e.state, f.outcome));
     if (c.job.overlap === 'queue') queued.add(c.job.id);
+    if (e.state === 'dead' && c.job.scheduleKind === 'once') dead.push(deadOneOff(c, f, now));
   });
   await releaseQueued(client, [...queued]);
+  await insertDeadOneOffAlerts(client, dead, now, Boolean(deps.config.slack));
   const count = () => {
     for (const f of batch)
       if (results.get(f) === undefined)
@@ -78,4 +83,25 @@ export async function recordIn(
     );
   };
   return { results: unsorted.map((f) => results.get(f)), pings, count };
+}
+
+/** A one-off job has no check to go down: its dead tick alerts the account's channels. */
+function deadOneOff(c: Claimed, f: Finished, now: Date): DeadOneOff {
+  const o = f.outcome;
+  const why = o.status !== undefined ? `status ${o.status}` : (o.error ?? 'no answer');
+  const tries = `${c.attempt} attempt${c.attempt === 1 ? '' : 's'}`;
+  return {
+    accountId: c.job.accountId,
+    event: {
+      kind: 'down',
+      // The job stands where a check would: its name and uuid (account filled in by SQL).
+      check: { id: 0, uuid: c.job.uuid, name: `job ${c.job.name}`, account: '' },
+      flipId: 0,
+      at: now.toISOString(),
+      lastPingAt: null,
+      expectedAt: null,
+      failure: `one-off run ${c.runId} scheduled for ${c.scheduledFor.toISOString()} is dead after ${tries}: ${why}`,
+      ...outputExcerpt(o.body ?? o.error ?? null),
+    },
+  };
 }

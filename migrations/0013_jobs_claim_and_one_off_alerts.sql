@@ -29,3 +29,8 @@ AS $$
    ORDER BY t.due_at
    LIMIT 1
 $$;
+
+-- A one-off job whose tick ends dead alerts the account's channels (issue 12, semantics 6).
+-- It has no check, so no flip: its notifications are outbox rows without one (delivered,
+-- retried and ended dead by the same dispatcher; the turn order per check does not apply).
+ALTER TABLE notifications ALTER COLUMN flip_id DROP NOT NULL;
