@@ -2,7 +2,7 @@
 // each tick's fate (catch-up and overlap rules on its first claim), and write the next tick
 // of each chain, the ticks not run and the attempts started, all in the caller's
 // transaction. The start pings are returned for the caller to write with the rest of it.
-import { catchUp, startingDeadlineMs } from '../domain/job-catchup.js';
+import { catchUp, catchUpDueAt, startingDeadlineMs } from '../domain/job-catchup.js';
 import type { FinalState } from '../domain/job-retry.js';
 import { scheduleOf, windowOf, type JobRow } from '../db/jobs.js';
 import type { UuidPing } from '../db/ping-batch.js';
@@ -64,7 +64,13 @@ function plan(ticks: DueTick[], now: Date): Plan {
       t.job.startingDeadline ?? undefined,
     );
     const d = catchUp(s, windowOf(t.job), t.job.catchUp, deadline, t.scheduledFor, now);
-    if (d.next) p.inserts.push({ jobId: t.job.id, scheduledFor: d.next, state: 'pending' });
+    if (d.next)
+      p.inserts.push({
+        jobId: t.job.id,
+        scheduledFor: d.next,
+        state: 'pending',
+        dueAt: catchUpDueAt(t.job.catchUp, d.next, now),
+      });
     for (const m of d.missed) p.inserts.push({ jobId: t.job.id, scheduledFor: m, state: 'missed' });
     const lateMs = now.getTime() - t.scheduledFor.getTime();
     if (!d.run) {

@@ -5,11 +5,14 @@ import type { FinalState, Outcome } from '../domain/job-retry.js';
 import { JOB_COLUMNS, type JobRow } from './jobs.js';
 import type { Client, Queryable } from './pool.js';
 
-/** Inserts ticks ($1 jobs, $2 times, $3 states); one that exists already is left as it is. */
+/**
+ * Inserts ticks ($1 jobs, $2 times, $3 states, $4 due times or null: the scheduled time);
+ * one that exists already is left as it is.
+ */
 const INSERT_TICKS = `INSERT INTO ticks (job_id, scheduled_for, due_at, state, finished_at, outcome)
-  SELECT u.job_id, u.at, u.at, u.state, CASE WHEN u.state = 'missed' THEN now() END,
+  SELECT u.job_id, u.at, coalesce(u.due, u.at), u.state, CASE WHEN u.state = 'missed' THEN now() END,
          CASE WHEN u.state = 'missed' THEN '{"error":"missed: no back instance ran it in time"}'::jsonb END
-    FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(job_id, at, state)
+    FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::timestamptz[]) AS u(job_id, at, state, due)
   ON CONFLICT (job_id, scheduled_for) DO NOTHING`;
 
 export type TickState = 'pending' | 'running' | FinalState;
@@ -77,16 +80,24 @@ export interface NewTick {
   scheduledFor: Date;
   /** 'missed' rows record scheduled times skipped by catch-up; they are final at once. */
   state: 'pending' | 'missed';
+  /** When it may be claimed, when not at its scheduled time (a spread catch-up run). */
+  dueAt?: Date;
+}
+
+/** The columns of INSERT_TICKS ($1-$4). */
+function insertValues(ticks: NewTick[]): unknown[] {
+  return [
+    ticks.map((t) => t.jobId),
+    ticks.map((t) => t.scheduledFor),
+    ticks.map((t) => t.state),
+    ticks.map((t) => t.dueAt ?? null),
+  ];
 }
 
 /** Inserts ticks; one that exists already (same job and time) is left as it is. */
 export async function insertTicks(db: Queryable, ticks: NewTick[]): Promise<number> {
   if (!ticks.length) return 0;
-  const { rowCount } = await db.query(INSERT_TICKS, [
-    ticks.map((t) => t.jobId),
-    ticks.map((t) => t.scheduledFor),
-    ticks.map((t) => t.state),
-  ]);
+  const { rowCount } = await db.query(INSERT_TICKS, insertValues(ticks));
   return rowCount ?? 0;
 }
 
@@ -119,25 +130,23 @@ export async function writeClaim(db: Queryable, w: ClaimWrite): Promise<Started[
 ${INSERT_TICKS}),
      ended AS (
        UPDATE ticks t SET state = u.state, outcome = u.outcome, finished_at = now(), lease_until = NULL
-         FROM unnest($4::bigint[], $5::text[], $6::jsonb[]) AS u(id, state, outcome)
+         FROM unnest($5::bigint[], $6::text[], $7::jsonb[]) AS u(id, state, outcome)
         WHERE t.id = u.id),
      deferred AS (
        UPDATE ticks t SET due_at = u.due_at
-         FROM unnest($7::bigint[], $8::timestamptz[]) AS u(id, due_at)
+         FROM unnest($8::bigint[], $9::timestamptz[]) AS u(id, due_at)
         WHERE t.id = u.id),
      started AS (
        UPDATE ticks t SET state = 'running', attempts = t.attempts + 1, started_at = now(),
               first_started_at = coalesce(t.first_started_at, now()),
               lease_until = now() + u.lease_ms * interval '1 millisecond',
               due_at = now() + u.lease_ms * interval '1 millisecond'
-         FROM unnest($9::bigint[], $10::int[]) AS u(id, lease_ms)
+         FROM unnest($10::bigint[], $11::int[]) AS u(id, lease_ms)
         WHERE t.id = u.id
        RETURNING t.id, t.attempts)
      SELECT id, attempts FROM started`,
     values: [
-      w.inserts.map((t) => t.jobId),
-      w.inserts.map((t) => t.scheduledFor),
-      w.inserts.map((t) => t.state),
+      ...insertValues(w.inserts),
       w.unrun.map((t) => t.id),
       w.unrun.map((t) => t.state),
       w.unrun.map((t) => JSON.stringify(t.outcome)),

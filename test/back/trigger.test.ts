@@ -315,7 +315,24 @@ describe('catch-up', { timeout: 30_000 }, () => {
     );
     await only(db.pool, job.id);
     await makeDue(db.pool, job.id, 330_000);
-    await drain();
+    // Each run catches up the next missed time a second later, not at once.
+    for (let run = 1; run <= 6; run++) {
+      const before = Date.now();
+      assert.deepEqual((await triggerOnce(deps)).results, ['succeeded']);
+      const next = (await ticksOf(db.pool, job.id)).at(-1)!;
+      assert.equal(next.state, 'pending');
+      if (run < 6) {
+        assert.ok(next.scheduled_for.getTime() < before, 'a missed time is caught up');
+        const spread = next.due_at.getTime() - before;
+        assert.ok(spread > 500 && spread < 5000, `next catch-up run due in ${spread} ms`);
+        assert.equal((await triggerOnce(deps)).taken, 0, 'not due yet');
+        await db.pool.query(
+          `UPDATE ticks SET due_at = now() WHERE id = (
+          SELECT id FROM ticks WHERE job_id = $1 AND state = 'pending')`,
+          [job.id],
+        );
+      }
+    }
     const ticks = await ticksOf(db.pool, job.id);
     assert.deepEqual(
       ticks.map((t) => t.state),
