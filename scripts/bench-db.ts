@@ -5,6 +5,36 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEmbedded } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+
+async function sql(url: string, text: string): Promise<void> {
+  const pool = createPool(url, 1, () => undefined);
+  try {
+    await pool.query(text);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The statements that took the most time since the last reset (pg_stat_statements). */
+export async function topStatements(url: string, n = 12): Promise<string[]> {
+  const pool = createPool(url, 1, () => undefined);
+  try {
+    const { rows } = await pool.query<{ ms: number; calls: number; rows: number; q: string }>(
+      `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
+      [n],
+    );
+    await pool.query('SELECT pg_stat_statements_reset()');
+    return rows.map(
+      (r) =>
+        `${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(7)} rows  ${r.q}`,
+    );
+  } finally {
+    await pool.end();
+  }
+}
 
 export interface BenchDatabase {
   url: string;
@@ -13,15 +43,25 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
+/**
+ * `profile`: the server is restarted with pg_stat_statements loaded (and the extension
+ * created), so a benchmark can print where PostgreSQL spent its time (topStatements).
+ */
+export async function openBenchDatabase(name: string, profile = false): Promise<BenchDatabase> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `cronwatch-bench-${name}-`));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     // As root the server runs as the postgres user, which must reach the directory.
     await chmod(dir, 0o755);
-    const server = await openEmbedded(dir);
+    let server = await openEmbedded(dir);
     try {
       await migrate(server.url);
+      if (profile) {
+        await sql(server.url, `ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+        await server.stop();
+        server = await openEmbedded(dir);
+        await sql(server.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      }
     } catch (err) {
       await server.stop();
       throw err;

@@ -7,7 +7,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const SCENARIOS = ['front-kill', 'pg-kill', 'notify-outage', 'back-kill', 'failover'];
+const SCENARIOS = [
+  'front-kill',
+  'pg-kill',
+  'notify-outage',
+  'back-kill',
+  'jobs-kill',
+  'jobs-stopped',
+  'failover',
+];
 const only = process.env.CHAOS_ONLY?.split(',').map((s) => s.trim());
 const hasAutoctl = spawnSync('pg_autoctl', ['--version']).status === 0;
 

@@ -1,182 +1,71 @@
-// triggerOnce: claims due ticks, runs their actions, records the outcomes (issue 12,
-// semantics 1-3, 6, 7). The claim, the next tick of each chain, the catch-up and overlap
-// decisions and the start pings commit in one transaction; each attempt's end is another.
-// A crash between them leaves a running tick whose lease expires, and another back (or this
-// one, restarted) attempts it again with the same Run-Id.
+// The jobs engine's units (issue 12, semantics 1-3, 6, 7): claim due ticks, run their
+// actions, record the outcomes. A cycle records the attempts that ended and claims the next
+// ticks in one transaction (one commit, one ping batch for both); a claim writes the next
+// tick of each chain, the catch-up and overlap decisions and the start pings. A crash
+// between a claim and its record leaves a running tick whose lease expires, and another back
+// (or this one, restarted) attempts it again with the same Run-Id.
 import type { ActionContext } from '../actions/action.js';
 import { actionOf } from '../actions/registry.js';
-import { catchUp, startingDeadlineMs } from '../domain/job-catchup.js';
-import {
-  afterAttempt,
-  RETRY_BASE_MS,
-  RETRY_MAX_MS,
-  type FinalState,
-  type Outcome,
-} from '../domain/job-retry.js';
-import { scheduleOf, windowOf, type JobRow } from '../db/jobs.js';
-import { recordUuidPings, type UuidPing } from '../db/ping-batch.js';
-import type { PingKind } from '../domain/ping.js';
+import type { Outcome } from '../domain/job-retry.js';
+import { recordUuidPings } from '../db/ping-batch.js';
 import { transaction } from '../db/pool.js';
-import {
-  deferTicks,
-  endUnrun,
-  insertTicks,
-  lockDueTicks,
-  recordAttempt,
-  releaseQueued,
-  startAttempts,
-  type DueTick,
-  type NewTick,
-} from '../db/ticks.js';
 import type { BackDeps } from './deps.js';
 import type { JobMetrics } from './job-metrics.js';
+import { claimIn, type Claimed } from './trigger-claim.js';
+import { recordIn, type Finished, type Recorded } from './trigger-record.js';
 
-/** Beyond the action's own time limit, before another back may attempt the tick again. */
-export const LEASE_MARGIN_MS = 10_000;
-const PING_BODY_BYTES = 10_240;
-
-export interface Claimed {
-  tickId: number;
-  runId: string;
-  attempt: number;
-  scheduledFor: Date;
-  job: Pick<
-    JobRow,
-    'id' | 'uuid' | 'kind' | 'settings' | 'timeoutMs' | 'maxAttempts' | 'secret' | 'overlap'
-  >;
-  checkUuid: string | null;
-}
+export { LEASE_MARGIN_MS, type Claimed } from './trigger-claim.js';
+export type { Finished, Recorded } from './trigger-record.js';
 
 export interface TriggerDeps extends BackDeps {
   actions: ActionContext;
   jobMetrics?: JobMetrics;
 }
 
-/** One ping of a job's check, through the one check-in path (the ping batch). */
-function ping(
-  deps: BackDeps,
-  checkUuid: string,
-  kind: PingKind,
-  runId: string,
-  now: Date,
-  body: string | null,
-): UuidPing {
-  return {
-    target: { uuid: checkUuid },
-    kind,
-    exitStatus: null,
-    rid: runId,
-    now,
-    address: null,
-    method: 'JOB',
-    userAgent: 'cronwatch',
-    body: body === null ? null : body.slice(0, PING_BODY_BYTES),
-    bodySize: body === null ? null : Buffer.byteLength(body),
-    globalSlack: Boolean(deps.config.slack),
-  };
-}
-
-interface Plan {
-  run: DueTick[];
-  unrun: { id: number; state: FinalState; outcome: object; tick: DueTick }[];
-  deferred: { id: number; dueAt: Date }[];
-  inserts: NewTick[];
-}
-
-/** What to do with each locked tick: the catch-up and overlap rules on the first claim. */
-function plan(ticks: DueTick[], now: Date): Plan {
-  const p: Plan = { run: [], unrun: [], deferred: [], inserts: [] };
-  const runningJobs = new Set<number>();
-  for (const t of ticks) {
-    // Retries, re-attempts after a lost lease, redrives and "run now" ticks just run.
-    const first = t.state === 'pending' && t.firstStartedAt === null && !t.manual;
-    if (!first) {
-      p.run.push(t);
-      runningJobs.add(t.job.id);
-      continue;
-    }
-    const s = scheduleOf(t.job);
-    const deadline = startingDeadlineMs(
-      s,
-      t.scheduledFor,
-      t.job.catchUp,
-      t.job.startingDeadline ?? undefined,
-    );
-    const d = catchUp(s, windowOf(t.job), t.job.catchUp, deadline, t.scheduledFor, now);
-    if (d.next) p.inserts.push({ jobId: t.job.id, scheduledFor: d.next, state: 'pending' });
-    for (const m of d.missed) p.inserts.push({ jobId: t.job.id, scheduledFor: m, state: 'missed' });
-    const lateMs = now.getTime() - t.scheduledFor.getTime();
-    if (!d.run) {
-      const error = `missed: claimed ${Math.round(lateMs / 1000)} s late (catch-up ${t.job.catchUp}, starting deadline ${deadline / 1000} s)`;
-      p.unrun.push({ id: t.id, state: 'missed', outcome: { error }, tick: t });
-      continue;
-    }
-    const busy = t.busyUntil !== null || runningJobs.has(t.job.id);
-    if (busy && t.job.overlap === 'skip') {
-      p.unrun.push({
-        id: t.id,
-        state: 'skipped',
-        outcome: { error: 'skipped: the previous run was still running' },
-        tick: t,
-      });
-    } else if (busy && t.job.overlap === 'queue') {
-      p.deferred.push({ id: t.id, dueAt: t.busyUntil ?? new Date(now.getTime() + 1000) });
-    } else {
-      p.run.push(t);
-      runningJobs.add(t.job.id);
-    }
-  }
-  return p;
+export interface Cycle {
+  /** Of the ended attempts given, in their order. */
+  results: Recorded[];
+  /** Ticks claimed: run, missed, skipped or queued. */
+  taken: number;
+  attempts: Claimed[];
 }
 
 /**
- * Claims up to `limit` due ticks in one transaction; returns how many it took (run, missed,
- * skipped or queued) and the attempts to run.
+ * Records `ended` and claims up to `limit` due ticks, in one transaction. The records come
+ * first: a run's finish ping precedes the start ping of the next run of its check.
  */
+export async function cycle(
+  deps: BackDeps & { jobMetrics?: JobMetrics },
+  ended: Finished[],
+  limit: number,
+): Promise<Cycle> {
+  const { record, claim } = await transaction(deps.pool, async (client) => {
+    const record = await recordIn(deps, client, ended);
+    const claim = await claimIn(deps, client, limit);
+    const pings = [...record.pings, ...claim.pings];
+    if (pings.length) await recordUuidPings(client, pings);
+    return { record, claim };
+  });
+  record.count();
+  claim.count();
+  return { results: record.results, taken: claim.taken, attempts: claim.attempts };
+}
+
+/** Claims up to `limit` due ticks in one transaction. */
 export async function claimTicks(
   deps: BackDeps & { jobMetrics?: JobMetrics },
   limit: number,
 ): Promise<{ taken: number; attempts: Claimed[] }> {
-  return transaction(deps.pool, async (client) => {
-    const { now, ticks } = await lockDueTicks(client, limit);
-    if (!ticks.length) return { taken: 0, attempts: [] };
-    const p = plan(ticks, now);
-    await insertTicks(client, p.inserts);
-    await endUnrun(client, p.unrun);
-    await deferTicks(client, p.deferred);
-    const started = await startAttempts(
-      client,
-      p.run.map((t) => ({ id: t.id, leaseMs: t.job.timeoutMs + LEASE_MARGIN_MS })),
-    );
-    const byId = new Map(p.run.map((t) => [t.id, t]));
-    const claimed = started.map((s): Claimed => {
-      const t = byId.get(s.id)!;
-      return {
-        tickId: t.id,
-        runId: t.runId,
-        attempt: s.attempts,
-        scheduledFor: t.scheduledFor,
-        job: t.job,
-        checkUuid: t.checkUuid,
-      };
-    });
-    const pings: UuidPing[] = [];
-    for (const c of claimed)
-      if (c.checkUuid) pings.push(ping(deps, c.checkUuid, 'start', c.runId, now, null));
-    for (const u of p.unrun)
-      if (u.state === 'missed' && u.tick.checkUuid)
-        pings.push(
-          ping(deps, u.tick.checkUuid, 'fail', u.tick.runId, now, JSON.stringify(u.outcome)),
-        );
-    if (pings.length) await recordUuidPings(client, pings);
-    const firsts = p.run.filter((t) => t.firstStartedAt === null && !t.manual);
-    deps.jobMetrics?.started(
-      claimed.length,
-      firsts.map((t) => now.getTime() - t.scheduledFor.getTime()),
-    );
-    deps.jobMetrics?.ended(p.unrun.map((u) => u.state));
-    return { taken: ticks.length, attempts: claimed };
-  });
+  const { taken, attempts } = await cycle(deps, [], limit);
+  return { taken, attempts };
+}
+
+/** Records ended attempts in one transaction (one commit for many ticks). */
+export async function recordFinished(
+  deps: BackDeps & { jobMetrics?: JobMetrics },
+  batch: Finished[],
+): Promise<Recorded[]> {
+  return (await cycle(deps, batch, 0)).results;
 }
 
 /** Runs one claimed attempt; never throws for the action's failures. */
@@ -202,73 +91,6 @@ export async function attempt(deps: TriggerDeps, c: Claimed): Promise<Outcome> {
   }
 }
 
-function finishPing(deps: BackDeps, c: Claimed, state: FinalState, o: Outcome): UuidPing {
-  const summary = o.status !== undefined ? `status ${o.status}` : (o.error ?? state);
-  const body = `${state}: ${summary}${o.body ? `\n${o.body}` : ''}`;
-  const kind = state === 'succeeded' ? 'success' : 'fail';
-  return ping(deps, c.checkUuid!, kind, c.runId, deps.clock(), body);
-}
-
-export interface Finished {
-  claimed: Claimed;
-  outcome: Outcome;
-}
-
-export type Recorded = FinalState | 'retry' | undefined;
-
-/**
- * Records the end of finished attempts in one transaction (one commit for many ticks: a
- * commit costs far more than the rows it writes). For each: its final state or its retry,
- * its check's ping, and the release of ticks queued behind it. undefined for an attempt
- * whose lease was lost (its result is dropped).
- */
-export async function recordFinished(
-  deps: BackDeps & { jobMetrics?: JobMetrics },
-  batch: Finished[],
-): Promise<Recorded[]> {
-  const sorted = [...batch].sort((a, b) => a.claimed.tickId - b.claimed.tickId);
-  const results = new Map<Finished, Recorded>();
-  await transaction(deps.pool, async (client) => {
-    results.clear();
-    const pings: UuidPing[] = [];
-    for (const f of sorted) {
-      const c = f.claimed;
-      const policy = { maxAttempts: c.job.maxAttempts, baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS };
-      const next = afterAttempt(f.outcome, c.attempt, policy, deps.clock(), deps.random());
-      const row = await recordAttempt(
-        client,
-        'final' in next
-          ? { id: c.tickId, attempt: c.attempt, outcome: f.outcome, state: next.final }
-          : {
-              id: c.tickId,
-              attempt: c.attempt,
-              outcome: f.outcome,
-              state: 'pending',
-              retryAt: next.retryAt,
-            },
-      );
-      if (!row) {
-        deps.logger.warn(
-          { tick: c.tickId, runId: c.runId },
-          'tick attempt ended after its lease: result dropped',
-        );
-        results.set(f, undefined);
-        continue;
-      }
-      results.set(f, 'final' in next ? next.final : 'retry');
-      if (!('final' in next)) continue;
-      if (c.checkUuid) pings.push(finishPing(deps, c, next.final, f.outcome));
-      if (c.job.overlap === 'queue') await releaseQueued(client, row.jobId);
-    }
-    if (pings.length) await recordUuidPings(client, pings);
-  });
-  const ended = [...results.values()].filter(
-    (r): r is FinalState => r !== undefined && r !== 'retry',
-  );
-  deps.jobMetrics?.ended(ended);
-  return batch.map((f) => results.get(f));
-}
-
 /** Runs one claimed attempt and records its end on its own. */
 export async function runClaimed(deps: TriggerDeps, c: Claimed): Promise<Recorded> {
   const outcome = await attempt(deps, c);
@@ -280,7 +102,7 @@ export async function runClaimed(deps: TriggerDeps, c: Claimed): Promise<Recorde
 export async function triggerOnce(
   deps: TriggerDeps,
   limit = 100,
-): Promise<{ taken: number; results: (FinalState | 'retry' | undefined)[] }> {
+): Promise<{ taken: number; results: Recorded[] }> {
   const { taken, attempts } = await claimTicks(deps, limit);
   const results = await Promise.all(attempts.map((c) => runClaimed(deps, c)));
   return { taken, results };

@@ -5,6 +5,16 @@ import type { FinalState, Outcome } from '../domain/job-retry.js';
 import { JOB_COLUMNS, type JobRow } from './jobs.js';
 import type { Client, Queryable } from './pool.js';
 
+/**
+ * Inserts ticks ($1 jobs, $2 times, $3 states, $4 due times or null: the scheduled time);
+ * one that exists already is left as it is.
+ */
+const INSERT_TICKS = `INSERT INTO ticks (job_id, scheduled_for, due_at, state, finished_at, outcome)
+  SELECT u.job_id, u.at, coalesce(u.due, u.at), u.state, CASE WHEN u.state = 'missed' THEN now() END,
+         CASE WHEN u.state = 'missed' THEN '{"error":"missed: no back instance ran it in time"}'::jsonb END
+    FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::timestamptz[]) AS u(job_id, at, state, due)
+  ON CONFLICT (job_id, scheduled_for) DO NOTHING`;
+
 export type TickState = 'pending' | 'running' | FinalState;
 
 export interface DueTick {
@@ -29,20 +39,24 @@ export async function lockDueTicks(
 ): Promise<{ now: Date; ticks: DueTick[] }> {
   const { rows } = await client.query<
     Omit<DueTick, 'job'> & JobRow & { tickId: number; dbNow: Date }
-  >(
-    `SELECT t.id AS "tickId", t.scheduled_for AS "scheduledFor", t.state, t.attempts,
+  >({
+    // Named: prepared once per connection (parsed and planned once, not on every claim).
+    name: 'ticks-lock-due',
+    // claim_due_ticks (migration 0013) locks them; each is then read by its primary key
+    // (OFFSET 0 keeps every part a per-row probe, whatever the statistics).
+    text: `SELECT t.id AS "tickId", t.scheduled_for AS "scheduledFor", t.state, t.attempts,
             t.run_id AS "runId", t.first_started_at AS "firstStartedAt", t.manual, c.uuid AS "checkUuid",
             (SELECT max(r.lease_until) FROM ticks r
               WHERE r.job_id = t.job_id AND r.state = 'running' AND r.lease_until > now()
                 AND r.id <> t.id) AS "busyUntil",
-            now() AS "dbNow", ${JOB_COLUMNS}
-       FROM ticks t JOIN jobs j ON j.id = t.job_id LEFT JOIN checks c ON c.id = j.check_id
-      WHERE t.state IN ('pending', 'running') AND t.due_at <= now() AND j.status = 'active'
-      ORDER BY t.due_at
-      LIMIT $1
-        FOR UPDATE OF t SKIP LOCKED`,
-    [limit],
-  );
+            now() AS "dbNow", j.*
+       FROM claim_due_ticks($1) AS due(id),
+            LATERAL (SELECT * FROM ticks t WHERE t.id = due.id OFFSET 0) t,
+            LATERAL (SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = t.job_id OFFSET 0) j
+            LEFT JOIN LATERAL (SELECT c.uuid FROM checks c WHERE c.id = j."checkId" OFFSET 0) c ON true
+      ORDER BY t.due_at`,
+    values: [limit],
+  });
   const now = rows[0]?.dbNow ?? (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now;
   return {
     now,
@@ -61,123 +75,144 @@ export async function lockDueTicks(
   };
 }
 
-export interface Started {
-  id: number;
-  attempts: number;
-  startedAt: Date;
-}
-
-/** Starts an attempt of each tick: running, under a lease of `leaseMs` on database time. */
-export async function startAttempts(
-  db: Queryable,
-  ticks: { id: number; leaseMs: number }[],
-): Promise<Started[]> {
-  if (!ticks.length) return [];
-  const { rows } = await db.query<Started>(
-    `UPDATE ticks t SET state = 'running', attempts = t.attempts + 1, started_at = now(),
-            first_started_at = coalesce(t.first_started_at, now()),
-            lease_until = now() + u.lease_ms * interval '1 millisecond',
-            due_at = now() + u.lease_ms * interval '1 millisecond'
-       FROM unnest($1::bigint[], $2::int[]) AS u(id, lease_ms)
-      WHERE t.id = ANY($1::bigint[]) AND t.id = u.id
-      RETURNING t.id, t.attempts, t.started_at AS "startedAt"`,
-    [ticks.map((t) => t.id), ticks.map((t) => t.leaseMs)],
-  );
-  return rows;
-}
-
-/** Ends ticks that were not run (missed, skipped) in the claiming transaction. */
-export async function endUnrun(
-  db: Queryable,
-  ticks: { id: number; state: FinalState; outcome: object }[],
-): Promise<void> {
-  if (!ticks.length) return;
-  await db.query(
-    `UPDATE ticks t SET state = u.state, outcome = u.outcome, finished_at = now(), lease_until = NULL
-       FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) AS u(id, state, outcome)
-      WHERE t.id = ANY($1::bigint[]) AND t.id = u.id`,
-    [
-      ticks.map((t) => t.id),
-      ticks.map((t) => t.state),
-      ticks.map((t) => JSON.stringify(t.outcome)),
-    ],
-  );
-}
-
-/** Puts ticks back to wait (overlap "queue") until `dueAt`. */
-export async function deferTicks(
-  db: Queryable,
-  ticks: { id: number; dueAt: Date }[],
-): Promise<void> {
-  if (!ticks.length) return;
-  await db.query(
-    `UPDATE ticks t SET due_at = u.due_at FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, due_at)
-      WHERE t.id = ANY($1::bigint[]) AND t.id = u.id`,
-    [ticks.map((t) => t.id), ticks.map((t) => t.dueAt)],
-  );
-}
-
 export interface NewTick {
   jobId: number;
   scheduledFor: Date;
   /** 'missed' rows record scheduled times skipped by catch-up; they are final at once. */
   state: 'pending' | 'missed';
+  /** When it may be claimed, when not at its scheduled time (a spread catch-up run). */
+  dueAt?: Date;
+}
+
+/** The columns of INSERT_TICKS ($1-$4). */
+function insertValues(ticks: NewTick[]): unknown[] {
+  return [
+    ticks.map((t) => t.jobId),
+    ticks.map((t) => t.scheduledFor),
+    ticks.map((t) => t.state),
+    ticks.map((t) => t.dueAt ?? null),
+  ];
 }
 
 /** Inserts ticks; one that exists already (same job and time) is left as it is. */
 export async function insertTicks(db: Queryable, ticks: NewTick[]): Promise<number> {
   if (!ticks.length) return 0;
-  const { rowCount } = await db.query(
-    `INSERT INTO ticks (job_id, scheduled_for, due_at, state, finished_at, outcome)
-     SELECT u.job_id, u.at, u.at, u.state, CASE WHEN u.state = 'missed' THEN now() END,
-            CASE WHEN u.state = 'missed' THEN '{"error":"missed: no back instance ran it in time"}'::jsonb END
-       FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(job_id, at, state)
-     ON CONFLICT (job_id, scheduled_for) DO NOTHING`,
-    [ticks.map((t) => t.jobId), ticks.map((t) => t.scheduledFor), ticks.map((t) => t.state)],
-  );
+  const { rowCount } = await db.query(INSERT_TICKS, insertValues(ticks));
   return rowCount ?? 0;
 }
 
-/**
- * Records the end of attempt number `attempt`: a final state, or back to pending until
- * `retryAt`. Written only while that attempt still holds the tick: after its lease expired
- * and another back attempted again, this attempt's result is dropped (one final state).
- */
-export async function recordAttempt(
-  db: Queryable,
-  r: { id: number; attempt: number; outcome: Outcome } & (
-    { state: FinalState } | { state: 'pending'; retryAt: Date }
-  ),
-): Promise<{ jobId: number } | undefined> {
-  const { rows } = await db.query<{ jobId: number }>(
-    `UPDATE ticks SET state = $3, outcome = $4, lease_until = NULL,
-            due_at = coalesce($5, due_at), finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
-      WHERE id = $1 AND state = 'running' AND attempts = $2
-      RETURNING job_id AS "jobId"`,
-    [r.id, r.attempt, r.state, JSON.stringify(r.outcome), r.state === 'pending' ? r.retryAt : null],
-  );
-  return rows[0];
+export interface Started {
+  id: number;
+  attempts: number;
 }
 
-/** Queued ticks of a job whose running tick just ended: due now. */
-export async function releaseQueued(db: Queryable, jobId: number): Promise<void> {
+export interface ClaimWrite {
+  /** The next tick of each chain, and the scheduled times catch-up skipped (final at once). */
+  inserts: NewTick[];
+  /** Ticks not run (missed, skipped): final in the claim. */
+  unrun: { id: number; state: FinalState; outcome: object }[];
+  /** Ticks put back to wait (overlap "queue") until `dueAt`. */
+  deferred: { id: number; dueAt: Date }[];
+  /** Ticks whose next attempt starts now, under a lease of `leaseMs` on database time. */
+  starts: { id: number; leaseMs: number }[];
+}
+
+/**
+ * Everything a claim writes, in one statement whatever the batch size: the ticks inserted,
+ * ended, deferred and started are disjoint sets (locked by the caller), so the four
+ * data-modifying parts cannot touch one row twice. A statement per part (or per tick) made
+ * the claim's round trips, not its rows, the engine's cost.
+ */
+export async function writeClaim(db: Queryable, w: ClaimWrite): Promise<Started[]> {
+  const { rows } = await db.query<Started>({
+    name: 'ticks-claim-write',
+    text: `WITH inserted AS (
+${INSERT_TICKS}),
+     ended AS (
+       UPDATE ticks t SET state = u.state, outcome = u.outcome, finished_at = now(), lease_until = NULL
+         FROM unnest($5::bigint[], $6::text[], $7::jsonb[]) AS u(id, state, outcome)
+        WHERE t.id = u.id),
+     deferred AS (
+       UPDATE ticks t SET due_at = u.due_at
+         FROM unnest($8::bigint[], $9::timestamptz[]) AS u(id, due_at)
+        WHERE t.id = u.id),
+     started AS (
+       UPDATE ticks t SET state = 'running', attempts = t.attempts + 1, started_at = now(),
+              first_started_at = coalesce(t.first_started_at, now()),
+              lease_until = now() + u.lease_ms * interval '1 millisecond',
+              due_at = now() + u.lease_ms * interval '1 millisecond'
+         FROM unnest($10::bigint[], $11::int[]) AS u(id, lease_ms)
+        WHERE t.id = u.id
+       RETURNING t.id, t.attempts)
+     SELECT id, attempts FROM started`,
+    values: [
+      ...insertValues(w.inserts),
+      w.unrun.map((t) => t.id),
+      w.unrun.map((t) => t.state),
+      w.unrun.map((t) => JSON.stringify(t.outcome)),
+      w.deferred.map((t) => t.id),
+      w.deferred.map((t) => t.dueAt),
+      w.starts.map((t) => t.id),
+      w.starts.map((t) => t.leaseMs),
+    ],
+  });
+  return rows;
+}
+
+export type AttemptEnd = { id: number; attempt: number; outcome: Outcome } & (
+  { state: FinalState } | { state: 'pending'; retryAt: Date }
+);
+
+/**
+ * Records the end of attempts, one statement for the batch: each a final state, or back to
+ * pending until its retry time. A row is written only while that attempt still holds the
+ * tick: after its lease expired and another back attempted again, this attempt's result is
+ * dropped (one final state). Returns the ticks written.
+ */
+export async function recordAttempts(
+  db: Queryable,
+  ends: AttemptEnd[],
+): Promise<{ id: number; jobId: number }[]> {
+  if (!ends.length) return [];
+  // In id order, as every writer of many ticks: two never wait on each other in a cycle.
+  const sorted = [...ends].sort((a, b) => a.id - b.id);
+  const { rows } = await db.query<{ id: number; jobId: number }>({
+    name: 'ticks-record-attempts',
+    text: `UPDATE ticks t SET state = u.state, outcome = u.outcome, lease_until = NULL,
+              due_at = coalesce(u.retry_at, t.due_at),
+              finished_at = CASE WHEN u.state = 'pending' THEN NULL ELSE now() END
+         FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::timestamptz[])
+              AS u(id, attempt, state, outcome, retry_at)
+        WHERE t.id = u.id AND t.state = 'running' AND t.attempts = u.attempt
+        RETURNING t.id, t.job_id AS "jobId"`,
+    values: [
+      sorted.map((e) => e.id),
+      sorted.map((e) => e.attempt),
+      sorted.map((e) => e.state),
+      sorted.map((e) => JSON.stringify(e.outcome)),
+      sorted.map((e) => (e.state === 'pending' ? e.retryAt : null)),
+    ],
+  });
+  return rows;
+}
+
+/** Queued ticks of jobs whose running tick just ended: due now. */
+export async function releaseQueued(db: Queryable, jobIds: number[]): Promise<void> {
+  if (!jobIds.length) return;
   await db.query(
     `UPDATE ticks SET due_at = now()
-      WHERE id IN (SELECT id FROM ticks WHERE job_id = $1 AND state = 'pending'
+      WHERE id IN (SELECT id FROM ticks WHERE job_id = ANY($1::bigint[]) AND state = 'pending'
                      AND first_started_at IS NULL AND due_at > now() AND scheduled_for <= now()
                      FOR UPDATE SKIP LOCKED)`,
-    [jobId],
+    [jobIds],
   );
 }
 
-/** The earliest moment a tick of an active job is due (or its lease ends). */
+/** The earliest moment a tick of an active job is due (or its lease ends); next_tick_due
+ * (migration 0013) walks the due index in order whatever the statistics say. */
 export async function earliestTickDue(db: Queryable): Promise<Date | undefined> {
-  const { rows } = await db.query<{ due: Date }>(
-    `SELECT t.due_at AS due FROM ticks t JOIN jobs j ON j.id = t.job_id
-      WHERE t.state IN ('pending', 'running') AND j.status = 'active'
-      ORDER BY t.due_at LIMIT 1`,
-  );
-  return rows[0]?.due;
+  const { rows } = await db.query<{ due: Date | null }>('SELECT next_tick_due() AS due');
+  return rows[0]?.due ?? undefined;
 }
 
 export interface RunRow {

@@ -8,6 +8,11 @@ export type CatchUp = 'none' | 'latest' | 'all';
 export const CATCH_UPS: readonly CatchUp[] = ['none', 'latest', 'all'];
 /** `all` runs at most this many of the missed times (the newest). */
 export const MAX_CATCH_UP = 100;
+/**
+ * `all` runs its missed times one after another, this far apart (per job): 100 of them
+ * fired at once would hit the target with a burst it never sees on schedule.
+ */
+export const CATCH_UP_SPACING_MS = 1000;
 /** Scheduled times looked at per claim; beyond, the schedule skips ahead to the deadline. */
 const MAX_STEPS = 1000;
 const HOUR_MS = 3_600_000;
@@ -86,4 +91,14 @@ export function catchUp(
   const first = run ? keep[1] : keep[0];
   if (!first) return { run, missed: due, next: after };
   return { run, missed: due.filter((t) => t < first), next: first };
+}
+
+/**
+ * When the next tick becomes due: its scheduled time, or, for a missed time that `all` runs
+ * late, CATCH_UP_SPACING_MS after this claim (the catch-up runs are spread, not fired at
+ * once). `latest` runs one late tick: at once.
+ */
+export function catchUpDueAt(policy: CatchUp, next: Date, now: Date): Date {
+  if (policy !== 'all' || next.getTime() > now.getTime()) return next;
+  return new Date(now.getTime() + CATCH_UP_SPACING_MS);
 }

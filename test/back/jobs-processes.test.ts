@@ -77,6 +77,18 @@ test(
   async () => {
     const db = await testDatabase();
     const rx = await startHttpReceiver();
+    // Run-Ids already answered 200. A second claim of a tick increments its attempt, so a
+    // duplicate claim would not show as the same (Run-Id, Attempt) pair twice; but with a
+    // 40 s lease, nothing may attempt a tick again after it was answered 200, but a
+    // duplicate claim.
+    const answered = new Set<string>();
+    let afterSuccess = 0;
+    rx.respond = (r) => {
+      const id = String(r.headers['cronwatch-run-id']);
+      if (answered.has(id)) afterSuccess++;
+      answered.add(id);
+      return 200;
+    };
     const procs = backs(8, db.url);
     try {
       await seed(db.pool, 5000, `${rx.url}/t`, -1000, -1000, false, 30_000);
@@ -95,6 +107,7 @@ test(
         (r) => `${String(r.headers['cronwatch-run-id'])} ${String(r.headers['cronwatch-attempt'])}`,
       );
       assert.equal(new Set(pairs).size, pairs.length, 'an attempt was sent twice');
+      assert.equal(afterSuccess, 0, 'a tick answered 200 was attempted again: a duplicate claim');
       // Attempts after the first are retries of failed ones (a connection refused or reset by
       // the loaded receiver), with the same Run-Id and the next Cronwatch-Attempt.
       const { rows } = await db.pool.query(

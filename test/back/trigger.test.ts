@@ -2,6 +2,7 @@
 // 1-3, 6, 7 and the run policy).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { dispatchOnce } from '../../src/back/dispatch.js';
 import { claimTicks, runClaimed, triggerOnce } from '../../src/back/trigger.js';
 import { redriveTick, runJobNow } from '../../src/db/job-write.js';
 import { transaction } from '../../src/db/pool.js';
@@ -314,7 +315,24 @@ describe('catch-up', { timeout: 30_000 }, () => {
     );
     await only(db.pool, job.id);
     await makeDue(db.pool, job.id, 330_000);
-    await drain();
+    // Each run catches up the next missed time a second later, not at once.
+    for (let run = 1; run <= 6; run++) {
+      const before = Date.now();
+      assert.deepEqual((await triggerOnce(deps)).results, ['succeeded']);
+      const next = (await ticksOf(db.pool, job.id)).at(-1)!;
+      assert.equal(next.state, 'pending');
+      if (run < 6) {
+        assert.ok(next.scheduled_for.getTime() < before, 'a missed time is caught up');
+        const spread = next.due_at.getTime() - before;
+        assert.ok(spread > 500 && spread < 5000, `next catch-up run due in ${spread} ms`);
+        assert.equal((await triggerOnce(deps)).taken, 0, 'not due yet');
+        await db.pool.query(
+          `UPDATE ticks SET due_at = now() WHERE id = (
+          SELECT id FROM ticks WHERE job_id = $1 AND state = 'pending')`,
+          [job.id],
+        );
+      }
+    }
     const ticks = await ticksOf(db.pool, job.id);
     assert.deepEqual(
       ticks.map((t) => t.state),
@@ -380,5 +398,50 @@ describe('the check of a recurring job', () => {
     await sweepOnce(deps, new Date(deadline.getTime() + 1000));
     const after = await db.pool.query('SELECT status FROM checks WHERE id = $1', [job.checkId]);
     assert.equal(after.rows[0].status, 'down');
+  });
+});
+
+describe('a one-off job that dies', { timeout: 30_000 }, () => {
+  test("alerts each channel of the account once, through the outbox; a recurring job's dead tick does not", async () => {
+    const hooks = await startHttpReceiver();
+    const owner = await newAccount(db.pool, 'oneoff-owner');
+    for (const path of ['/a', '/b'])
+      await db.pool.query(
+        `INSERT INTO channels (account_id, kind, config) VALUES ($1, 'webhook', jsonb_build_object('url', $2::text))`,
+        [owner, `${hooks.url}${path}`],
+      );
+    receiver.respond = () => 404;
+    const at = new Date(Date.now() + 60_000);
+    const once = await addJob(
+      db.pool,
+      owner,
+      jobValues(`${receiver.url}/dead-once`, { name: 'dead-once', schedule: { kind: 'once', at } }),
+    );
+    const recurring = await addJob(
+      db.pool,
+      owner,
+      jobValues(`${receiver.url}/dead-every`, { name: 'dead-every' }),
+    );
+    await db.pool.query(`UPDATE jobs SET status = 'paused' WHERE NOT (id = ANY($1))`, [
+      [once.id, recurring.id],
+    ]);
+    await makeDue(db.pool, once.id);
+    await makeDue(db.pool, recurring.id);
+    assert.deepEqual((await triggerOnce(deps)).results, ['dead', 'dead']);
+    receiver.respond = () => 200;
+    const [tick] = await ticksOf(db.pool, once.id);
+    const { rows } = await db.pool.query<{ channel_id: number; payload: { failure: string } }>(
+      `SELECT channel_id, payload FROM notifications WHERE flip_id IS NULL ORDER BY channel_id`,
+    );
+    assert.equal(rows.length, 2, 'one notification per channel of the account');
+    assert.equal(new Set(rows.map((r) => r.channel_id)).size, 2);
+    for (const r of rows)
+      assert.match(r.payload.failure, new RegExp(`${tick!.run_id}.*status 404`));
+    // Delivered by the dispatcher as any alert; the other two are the recurring job's check
+    // going down on its fail ping (its channels are the account's).
+    assert.deepEqual(await dispatchOnce(deps, new Date()), { sent: 4, retry: 0, dead: 0 });
+    const oneOff = hooks.requests.filter((r) => /job dead-once/.test(r.body));
+    assert.deepEqual(oneOff.map((r) => r.path).sort(), ['/a', '/b']);
+    for (const r of oneOff) assert.match(r.body, /oneoff-owner/);
   });
 });

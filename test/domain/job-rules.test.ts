@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { refusedAddress } from '../../src/domain/address-policy.js';
-import { catchUp, startingDeadlineMs } from '../../src/domain/job-catchup.js';
+import {
+  CATCH_UP_SPACING_MS,
+  catchUp,
+  catchUpDueAt,
+  MAX_CATCH_UP,
+  startingDeadlineMs,
+} from '../../src/domain/job-catchup.js';
 import { createError, parseJobInput, type JobInput } from '../../src/domain/job-input.js';
 import {
   afterAttempt,
@@ -98,6 +104,20 @@ describe('job catch-up after downtime', () => {
     const week = catchUp(minutely, {}, 'all', 7 * 86_400_000, at('2026-05-31T00:00:00Z'), now);
     assert.equal(week.run, false);
     assert.deepEqual(week.next, at('2026-06-01T10:21:00Z'));
+    // 100 times run (10:21 to 12:00), every older one is recorded as missed.
+    const kept = (now.getTime() - week.next!.getTime()) / 60_000 + 1;
+    assert.equal(kept, MAX_CATCH_UP);
+    assert.ok(week.missed.length > 0);
+    assert.ok(week.missed.every((m) => m < week.next!));
+  });
+
+  test('all: the runs it catches up are spread, one a second per job; latest runs at once', () => {
+    const late = at('2026-06-01T11:56:00Z');
+    assert.deepEqual(catchUpDueAt('all', late, now), new Date(now.getTime() + CATCH_UP_SPACING_MS));
+    assert.equal(CATCH_UP_SPACING_MS, 1000);
+    assert.deepEqual(catchUpDueAt('latest', late, now), late);
+    const future = at('2026-06-01T12:01:00Z');
+    assert.deepEqual(catchUpDueAt('all', future, now), future);
   });
 
   test('a per-second job down for a day: bounded work, next due within the deadline', () => {
