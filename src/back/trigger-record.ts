@@ -96,6 +96,7 @@ function deadOneOff(c: Claimed, f: Finished, now: Date): DeadOneOff {
       kind: 'down',
       // The job stands where a check would: its name and uuid (account filled in by SQL).
       check: { id: 0, uuid: c.job.uuid, name: `job ${c.job.name}`, account: '' },
+      page: 'job',
       flipId: 0,
       at: now.toISOString(),
       lastPingAt: null,

@@ -42,6 +42,8 @@ export interface AlertEvent {
   overdue?: string;
   /** Children (checks depending on this one) whose misses were folded into this alert. */
   dependents?: string[];
+  /** A one-off job's dead run stands where a check would: the link opens the job's page. */
+  page?: 'job';
 }
 
 export interface AlertText {
@@ -60,6 +62,13 @@ const FAIL_PING_REASON = 'failure reported';
 /** The dashboard page of a check: what the link at the end of every alert opens. */
 export function checkPageUrl(publicUrl: string, uuid: string): string {
   return `${publicUrl}/dashboard/checks/${uuid}`;
+}
+
+/** The page an alert's link opens: its check's, or its job's (a one-off job has no check). */
+function alertPageUrl(publicUrl: string, e: AlertEvent): string {
+  return e.page === 'job'
+    ? `${publicUrl}/dashboard/jobs/${e.check.uuid}`
+    : checkPageUrl(publicUrl, e.check.uuid);
 }
 
 /**
@@ -162,7 +171,7 @@ export function alertText(e: AlertEvent, publicUrl?: string): AlertText {
     lines.push('', `Reminder ${e.repeat}: still down since ${e.at} (not acknowledged).`);
   lines.push(...behindLines(e), ...dependentLines(e));
   if (!publicUrl) return { subject, body: lines.join('\n') };
-  const url = checkPageUrl(publicUrl, e.check.uuid);
+  const url = alertPageUrl(publicUrl, e);
   lines.push('', url);
   return { subject, body: lines.join('\n'), url };
 }

@@ -36,3 +36,23 @@ test('a payload without a grace shows the deadline, labelled as such', () => {
     ].join('\n'),
   );
 });
+
+test("the link opens the check's page, and a dead one-off job's alert opens the job's page", () => {
+  const event = {
+    kind: 'down' as const,
+    check: { id: 0, uuid: '00000000-0000-4000-8000-000000000002', name: 'job x', account: 'acme' },
+    flipId: 0,
+    at: '2026-04-01T10:00:00.000Z',
+    lastPingAt: null,
+    expectedAt: null,
+    failure: 'one-off run is dead after 5 attempts: status 503',
+  };
+  const base = 'https://cw.example';
+  assert.equal(
+    alertText(event, base).url,
+    `${base}/dashboard/checks/00000000-0000-4000-8000-000000000002`,
+  );
+  const job = alertText({ ...event, page: 'job' }, base);
+  assert.equal(job.url, `${base}/dashboard/jobs/00000000-0000-4000-8000-000000000002`);
+  assert.ok(job.body.endsWith(job.url!));
+});
