@@ -123,6 +123,25 @@ describe('bad input', () => {
   });
 });
 
+describe('curl -d: a body sent as form-urlencoded is read as JSON', () => {
+  test('PATCH too: a bad value is a 400, a good one is applied', async () => {
+    const made = await post('', { name: 'curl-patch', every: 300, url: `${receiver.url}/p` });
+    assert.equal(made.status, 201, made.text);
+    const patch = (body: string) =>
+      request(app)
+        .patch(`/api/v3/jobs/${made.body.uuid}`)
+        .set('X-Api-Key', keys.rw)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(body);
+    const bad = await patch('{"every": "x"}');
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(bad.body.error, /every/);
+    const good = await patch('{"every": 600}');
+    assert.equal(good.status, 200, good.text);
+    assert.equal(good.body.every, 600);
+  });
+});
+
 describe('keys and accounts', () => {
   test('another account sees 404; a read key reads but does not write', async () => {
     const job = (await post('', { name: 'mine', every: 60, url: 'https://e.com' })).body;

@@ -13,7 +13,8 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
       if (typeof req.body !== 'string') return next();
       const text = req.body;
       req.body = undefined;
-      if (req.method !== 'POST' && req.method !== 'DELETE') return next();
+      // A read has no body to parse; every write (PATCH too: `curl -X PATCH -d …` was ignored) does.
+      if (!['POST', 'PATCH', 'PUT', 'DELETE'].includes(req.method)) return next();
       if (text.trim() === '') return next();
       try {
         req.body = JSON.parse(text) as unknown;
