@@ -317,6 +317,17 @@ describe('channels', () => {
       url: receiver.url,
     });
     assert.equal(fieldError(badName.text, 'name'), 'name must not contain control characters');
+    // The outbound policy, as the API: a metadata address is refused when saved (a literal
+    // address: nothing is resolved and no connection is opened).
+    const metadata = { kind: 'webhook', url: 'http://169.254.169.254/latest' };
+    const refused = await post(agent, '/dashboard/channels/new', metadata);
+    assert.equal(refused.status, 400);
+    const apiRefused = await request(app)
+      .post('/api/v3/channels/')
+      .set('X-Api-Key', rw)
+      .send(metadata);
+    assert.equal(apiRefused.status, 400);
+    assert.equal(fieldError(refused.text, 'url'), apiRefused.body.error);
     assert.equal(await counts(), before, 'nothing written');
 
     const made = await post(agent, '/dashboard/channels/new', {

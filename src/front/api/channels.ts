@@ -18,10 +18,9 @@ import {
   parseChannelBody,
   updatedChannelSpec,
   type ChannelInput,
-  type ChannelSpec,
 } from '../../domain/channel-spec.js';
 import { sendChannelTest } from '../../notify/channel-test.js';
-import { channelRefusal } from '../../notify/channel-target.js';
+import { channelRules, savableChannel } from '../channel-save.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { authOf } from './auth.js';
@@ -51,20 +50,11 @@ async function pathChannel(
   return found;
 }
 
-/** A 400 before any row is written when the outbound policy would refuse the target. */
-async function refuseTarget(deps: FrontDeps, spec: ChannelSpec): Promise<void> {
-  const refused = await channelRefusal(spec, deps.config.outboundAllowPrivate);
-  if (refused) throw new HttpError(400, refused);
-}
-
 export function createChannel(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const { accountId } = authOf(res);
-    const spec = newChannelSpec(input(req.body), {
-      shellChannels: deps.config.shellChannels !== undefined,
-    });
+    const spec = await savableChannel(deps, newChannelSpec(input(req.body), channelRules(deps)));
     if ('error' in spec) throw new HttpError(400, spec.error);
-    await refuseTarget(deps, spec);
     const uuid = await insertChannel(deps.pool, accountId, spec, deps.clock());
     res.status(201).json(channelJson({ uuid, ...spec }));
   };
@@ -84,11 +74,8 @@ export function editChannel(deps: FrontDeps): RequestHandler {
     const i = input(req.body);
     const json = await transaction(deps.pool, async (client) => {
       const channel = await pathChannel(client, accountId, req.params.id, true);
-      const spec = updatedChannelSpec(channel, i, {
-        shellChannels: deps.config.shellChannels !== undefined,
-      });
+      const spec = await savableChannel(deps, updatedChannelSpec(channel, i, channelRules(deps)));
       if ('error' in spec) throw new HttpError(400, spec.error);
-      await refuseTarget(deps, spec);
       await updateChannel(client, channel.id, spec);
       return channelJson({ ...channel, ...spec });
     });

@@ -22,6 +22,7 @@ import {
   updatedChannelSpec,
 } from '../../domain/channel-spec.js';
 import { sendChannelTest } from '../../notify/channel-test.js';
+import { channelRules, savableChannel } from '../channel-save.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { errorsOf, formText, type FieldErrors } from './form.js';
@@ -135,7 +136,10 @@ export function addChannel(deps: FrontDeps): RequestHandler {
     const s = sessionOf(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const kindText = formText(body, 'kind') ?? '';
-    const spec = newChannelSpec(inputOf(body, kindText));
+    const spec = await savableChannel(
+      deps,
+      newChannelSpec(inputOf(body, kindText), channelRules(deps)),
+    );
     if ('error' in spec) {
       const page = html`<p><a href="/dashboard/channels">← all channels</a></p>
         <h1>Add a channel</h1>
@@ -210,7 +214,10 @@ export function editChannelForm(deps: FrontDeps): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const result = await transaction(deps.pool, async (client) => {
       const c = await pathChannel(client, s.accountId, req.params.id, true);
-      const spec = updatedChannelSpec(c, inputOf(body, c.kind));
+      const spec = await savableChannel(
+        deps,
+        updatedChannelSpec(c, inputOf(body, c.kind), channelRules(deps)),
+      );
       if ('error' in spec) return { c, error: spec.error };
       await updateChannel(client, c.id, spec);
       return { c };
