@@ -23,6 +23,10 @@ const program = new Command('cronwatch')
   .description('Heartbeat monitoring for cron jobs (gocron and healthchecks.io compatible)')
   .version(pkg.version)
   .showHelpAfterError()
+  // A usage mistake (unknown command or option, a missing argument) exits 2, as README says:
+  // "2 called wrongly". Commander's default is 1, which reads as "it ran and failed".
+  // Subcommands made after this line inherit it.
+  .exitOverride((err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2))
   // Options after a subcommand belong to it: `exec` passes the wrapped command's own on.
   .enablePositionalOptions()
   .option(
@@ -91,8 +95,8 @@ program
   .option('--base-url <url>', 'where cronwatch answers, e.g. http://cronwatch:8080')
   .option('--ping-key <key>', "the account's ping key, for --slug")
   .passThroughOptions()
-  // Bad usage exits 2, so it is told apart from the exit status of a command that ran.
-  .exitOverride((err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2))
+  // Bad usage exits 2 (inherited from the program), so it is told apart from the exit
+  // status of a command that ran.
   .action(lazy(() => import('./commands/exec.js'), 'execCommand'));
 
 const check = program
