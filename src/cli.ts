@@ -355,6 +355,13 @@ channel
   .argument('<channel>', 'the channel id, or its name when unique')
   .action(lazy(channels, 'channelUnlinkCommand'));
 
+// `cronwatch check list | head -1`: the reader went away, which is not an error of ours (it
+// printed a stack trace of 'write EPIPE' and exited 1).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 // gocron's crontab lines say `gocron-back --summary [--verbose]`: accept the same shape.
 const argv = process.argv.slice(2);
 if (argv[0] === '--summary') argv[0] = 'summary';
