@@ -22,11 +22,19 @@ export const CRON_NICKNAMES = [
   '@hourly',
 ];
 
-/** undefined when valid, else a message for a 400 answer. */
-export function cronError(expression: string, timezone: string): string | undefined {
+/**
+ * undefined when valid, else a message for a 400 answer naming `field` (checks and jobs
+ * call it `schedule`, maintenance windows `cron`): one rule, so a window cannot take the
+ * 6-field expressions a check refuses.
+ */
+export function cronError(
+  expression: string,
+  timezone: string,
+  field = 'schedule',
+): string | undefined {
   const nickname = CRON_NICKNAMES.includes(expression.trim().toLowerCase());
   if (!nickname && expression.trim().split(/\s+/).length !== 5) {
-    return `schedule must be a cron expression of 5 fields (minute hour day month weekday) or one of ${CRON_NICKNAMES.join(', ')}, got ${JSON.stringify(expression)}`;
+    return `${field} must be a cron expression of 5 fields (minute hour day month weekday) or one of ${CRON_NICKNAMES.join(', ')}, got ${JSON.stringify(expression)}`;
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
@@ -35,9 +43,9 @@ export function cronError(expression: string, timezone: string): string | undefi
   }
   try {
     const next = new Cron(expression, { timezone }).nextRun(new Date());
-    if (!next) return `schedule ${JSON.stringify(expression)} never runs`;
+    if (!next) return `${field} ${JSON.stringify(expression)} never runs`;
   } catch (err) {
-    return `schedule ${JSON.stringify(expression)} is not valid: ${(err as Error).message.replace(/^CronPattern: /, '')}`;
+    return `${field} ${JSON.stringify(expression)} is not valid: ${(err as Error).message.replace(/^CronPattern: /, '')}`;
   }
   return undefined;
 }

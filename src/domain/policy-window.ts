@@ -4,6 +4,7 @@
 // start follows the zone's wall clock across daylight-saving changes, as croner evaluates
 // cron checks; the duration is elapsed time) or is one-off (from-to). Pure.
 import { Cron } from 'croner';
+import { cronError } from './cron.js';
 
 export interface Window {
   cron: string | null;
@@ -67,18 +68,7 @@ export function windowError(w: Window): string | undefined {
   if (w.cron !== null) {
     if (w.duration === null || !Number.isInteger(w.duration) || w.duration <= 0)
       return 'duration must be a whole number of seconds above 0';
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: w.tz });
-    } catch {
-      return `tz ${JSON.stringify(w.tz)} is not an IANA time zone (such as Europe/Berlin)`;
-    }
-    try {
-      if (!new Cron(w.cron, { timezone: w.tz }).nextRun(new Date(0)))
-        return `cron ${JSON.stringify(w.cron)} never runs`;
-    } catch (err) {
-      return `cron ${JSON.stringify(w.cron)} is not valid: ${(err as Error).message.replace(/^CronPattern: /, '')}`;
-    }
-    return undefined;
+    return cronError(w.cron, w.tz, 'cron');
   }
   if (!w.startsAt || !w.endsAt) return 'a window needs cron + duration, or from + to';
   if (w.endsAt <= w.startsAt) return 'to must be after from';

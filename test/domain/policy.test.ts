@@ -10,7 +10,12 @@ import { parsePolicyFields, PolicyError } from '../../src/domain/policy-input.js
 import { missDecision, type MissCheck } from '../../src/domain/policy-miss.js';
 import { dueAction, type RepeatState } from '../../src/domain/policy-repeat.js';
 import { runtimeFailure, runningTooLong } from '../../src/domain/policy-runtime.js';
-import { silencedUntil, windowEnd, type Window } from '../../src/domain/policy-window.js';
+import {
+  silencedUntil,
+  windowEnd,
+  windowError,
+  type Window,
+} from '../../src/domain/policy-window.js';
 
 const T = (iso: string) => new Date(iso);
 const base: PingCheck = {
@@ -203,6 +208,21 @@ describe('maintenance windows across daylight-saving changes', () => {
     startsAt: null,
     endsAt: null,
   };
+  test('the cron of a window follows the checks\' rule: 5 fields, named "cron"', () => {
+    assert.equal(windowError(sundays), undefined);
+    assert.match(
+      windowError({ ...sundays, cron: '0 0 2 * * 0' }) ?? '',
+      /^cron must be a cron expression of 5 fields/,
+    );
+    assert.match(
+      windowError({ ...sundays, cron: '61 2 * * 0' }) ?? '',
+      /^cron "61 2 \* \* 0" is not valid/,
+    );
+    assert.match(
+      windowError({ ...sundays, tz: 'Mars/Base' }) ?? '',
+      /^tz "Mars\/Base" is not an IANA/,
+    );
+  });
   test('a winter Sunday: 01:00-03:00 UTC', () => {
     assert.equal(windowEnd(sundays, T('2026-03-01T00:59:59Z')), null);
     assert.equal(
