@@ -2,6 +2,7 @@
 import type { ShapeCheck } from '../domain/api-shapes.js';
 import { PING_TARGET, type PingTarget } from './checks-ping.js';
 import { POLICY_JSON } from './policy-settings.js';
+import { EMAIL_KW_JSON } from './email-kw.js';
 import type { Queryable } from './pool.js';
 
 /** A check as the CLI lists it: a subset of the API's fields, with its account's name. */
@@ -107,7 +108,8 @@ export const CHECK_FIELDS = `c.id, c.uuid::text AS uuid, c.name, c.slug, c.kind,
 
 const API_CHECK = `${CHECK_FIELDS}, coalesce((SELECT string_agg(ch.uuid::text, ',' ORDER BY ch.uuid::text)
               FROM check_channels cc JOIN channels ch ON ch.id = cc.channel_id
-             WHERE cc.check_id = c.id), '') AS channels, ${POLICY_JSON}`;
+             WHERE cc.check_id = c.id), '') AS channels, ${POLICY_JSON},
+  ${EMAIL_KW_JSON}`;
 
 export interface ApiCheckFilter {
   /** Every one of these tags (none: no filter). */

@@ -90,3 +90,15 @@ export async function uuidsByName(
   );
   return new Map(rows.map((r) => [r.name, r.uuid]));
 }
+
+/** The account's checks by name (the dashboard form's "depends on" choices). */
+export async function accountCheckChoices(
+  db: Queryable,
+  accountId: number,
+): Promise<{ uuid: string; name: string }[]> {
+  const { rows } = await db.query<{ uuid: string; name: string }>(
+    `SELECT uuid::text AS uuid, name FROM checks WHERE account_id = $1 ORDER BY name, id`,
+    [accountId],
+  );
+  return rows;
+}

@@ -104,3 +104,15 @@ export async function deleteWindow(
 export async function snooze(db: Queryable, id: number, until: Date | null): Promise<void> {
   await db.query(`UPDATE checks SET snoozed_until = $2 WHERE id = $1`, [id, until]);
 }
+
+/** The windows that silence this check: its own and those of its tags. */
+export async function checkWindows(db: Queryable, checkId: number): Promise<WindowJson[]> {
+  const { rows } = await db.query<WindowJson>(
+    `SELECT ${WINDOW_JSON} FROM checks c
+       JOIN maintenance_windows w ON w.account_id = c.account_id
+            AND (w.check_id = c.id OR w.tag = ANY(c.tags))
+      WHERE c.id = $1 ORDER BY w.id`,
+    [checkId],
+  );
+  return rows;
+}

@@ -85,3 +85,36 @@ export async function applyPolicyInput(
   if (p.dependsOn) return writeDependencies(db, accountId, check, p.dependsOn);
   return undefined;
 }
+
+/** A check's policies as its dashboard page shows them. */
+export interface PolicyView {
+  failureThreshold: number;
+  successThreshold: number;
+  minRuntime: number | null;
+  maxRuntime: number | null;
+  repeatEvery: number | null;
+  repeatLimit: number | null;
+  repeatsSent: number;
+  snoozedUntil: Date | null;
+  ackedAt: Date | null;
+  /** Down with its alert out: what acknowledge (db/policy-state.ts) accepts. */
+  alertOut: boolean;
+  parents: { uuid: string; name: string; status: string }[];
+}
+
+export async function policyView(db: Queryable, checkId: number): Promise<PolicyView | undefined> {
+  const { rows } = await db.query<PolicyView>(
+    `SELECT c.failure_threshold AS "failureThreshold", c.success_threshold AS "successThreshold",
+            c.min_runtime AS "minRuntime", c.max_runtime AS "maxRuntime",
+            c.repeat_every AS "repeatEvery", c.repeat_limit AS "repeatLimit",
+            c.repeats_sent AS "repeatsSent", c.snoozed_until AS "snoozedUntil",
+            c.acked_at AS "ackedAt", (c.status = 'down' AND NOT c.down_unalerted) AS "alertOut",
+            coalesce((SELECT json_agg(json_build_object('uuid', p.uuid, 'name', p.name, 'status', p.status)
+                                      ORDER BY p.name)
+                        FROM check_dependencies d JOIN checks p ON p.id = d.parent_id
+                       WHERE d.check_id = c.id), '[]') AS parents
+       FROM checks c WHERE c.id = $1`,
+    [checkId],
+  );
+  return rows[0];
+}

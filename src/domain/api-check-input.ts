@@ -2,6 +2,12 @@
 // /api/v3/checks/<uuid>), checked field by field. Pure: a typed input, or a message that
 // names the bad field (the API answers it as a 400 before touching any row).
 import { UNSUPPORTED_DEFAULTS } from './api-shapes.js';
+import {
+  EMAIL_KW_FIELDS,
+  EmailKwError,
+  parseEmailKwFields,
+  type EmailKwInput,
+} from './email-kw-input.js';
 import { SLUG } from './patterns.js';
 import { parsePolicyFields, POLICY_FIELDS, PolicyError, type PolicyInput } from './policy-input.js';
 import { MAX_PERIOD_SECONDS } from './schedule.js';
@@ -27,6 +33,8 @@ export interface CheckInput {
   unique?: UniqueField[];
   /** Alert policies (issue 16, domain/policy-input.ts). */
   policy?: PolicyInput;
+  /** Email keyword rules (issue 16, domain/email-kw-input.ts). */
+  emailKw?: EmailKwInput;
 }
 
 /** healthchecks' defaults for a new check. */
@@ -56,6 +64,7 @@ const KNOWN = new Set([
   'channels',
   'unique',
   ...POLICY_FIELDS,
+  ...EMAIL_KW_FIELDS,
   ...Object.keys(UNSUPPORTED),
 ]);
 
@@ -135,6 +144,8 @@ function parseFields(body: Record<string, unknown>): CheckInput {
   }
   const policy = parsePolicyFields(body);
   if (policy) out.policy = policy;
+  const emailKw = parseEmailKwFields(body);
+  if (emailKw) out.emailKw = emailKw;
   for (const [field, value] of Object.entries(UNSUPPORTED)) {
     if (body[field] !== undefined && body[field] !== value)
       throw new InputError(
@@ -151,7 +162,8 @@ export function parseCheckInput(body: unknown): CheckInput | { error: string } {
   try {
     return parseFields(body as Record<string, unknown>);
   } catch (err) {
-    if (err instanceof InputError || err instanceof PolicyError) return { error: err.message };
+    if (err instanceof InputError || err instanceof PolicyError || err instanceof EmailKwError)
+      return { error: err.message };
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // The JSON of healthchecks' Management API v3 (https://healthchecks.io/docs/api/), built from
 // our rows. Pure: the time of the request comes in as `now`.
 import { createHash } from 'node:crypto';
+import { EMAIL_KW_DEFAULTS } from './email-kw-input.js';
 import { scheduleDeadline, type Status } from './ping.js';
 
 /**
@@ -11,11 +12,6 @@ export const UNSUPPORTED_DEFAULTS: Readonly<Record<string, string | boolean>> = 
   methods: '',
   subject: '',
   subject_fail: '',
-  start_kw: '',
-  success_kw: '',
-  failure_kw: '',
-  filter_subject: false,
-  filter_body: false,
 };
 
 export type ApiStatus = 'new' | 'up' | 'grace' | 'down' | 'paused';
@@ -42,6 +38,8 @@ export interface ShapeCheck {
   channels: string;
   /** Alert-policy settings (issue 16: db/policy-settings.ts), shown to read-write keys. */
   policies?: Record<string, unknown>;
+  /** Email keyword rules (issue 16: db/email-kw.ts); healthchecks shows them to every key. */
+  emailKw?: Record<string, unknown>;
 }
 
 export interface ShapeContext {
@@ -123,6 +121,7 @@ export function checkJson(c: ShapeCheck, ctx: ShapeContext): Record<string, unkn
     next_ping: next ? isoSeconds(next) : null,
     manual_resume: c.manualResume,
     ...UNSUPPORTED_DEFAULTS,
+    ...(c.emailKw ?? EMAIL_KW_DEFAULTS),
   };
   if (c.lastDuration !== null && c.lastDuration > 0)
     json.last_duration = Math.trunc(c.lastDuration);

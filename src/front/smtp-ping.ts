@@ -1,12 +1,15 @@
 // The optional SMTP listener of email check-ins (PING_SMTP_PORT, PING_EMAIL_DOMAIN): for
 // devices that can only send mail (a NAS, a router, a backup appliance). Each recipient
-// <uuid>@domain of a check is a ping; the keyword rules decide its kind. Answers in SMTP:
+// <uuid>@domain of a check is a ping; the keyword rules decide its kind: the check's own
+// (filter_subject, success_kw, … set through the API) when it has any, else the global ones. Answers in SMTP:
 // 550 at RCPT TO for an address that names no check, 552 for a message over
 // PING_EMAIL_MAX_BYTES, 451 when the database cannot record it (the sender retries).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { PingEmailConfig } from '../config.js';
 import { checkUuidExists } from '../db/email-ping.js';
+import { checkEmailRules } from '../db/email-kw.js';
+import { rulesFor } from '../domain/email-kw-input.js';
 import { emailPingKind, recipientUuid } from '../domain/email-ping.js';
 import { mailText } from '../domain/mime-text.js';
 import type { FrontDeps } from './deps.js';
@@ -43,14 +46,15 @@ async function record(
   s: SMTPServerSession,
 ): Promise<void> {
   const mail = mailText(raw.toString('latin1'));
-  const kind = emailPingKind(mail, cfg);
   const from = s.envelope.mailFrom ? s.envelope.mailFrom.address : '';
   for (const rcpt of s.envelope.rcptTo) {
     const uuid = recipientUuid(rcpt.address, cfg.domain);
     if (!uuid) continue;
+    // Read as the mail arrives: a change of the check's rules applies to the next mail.
+    const rules = rulesFor(await checkEmailRules(deps.pool, uuid), cfg);
     await recordEmailPing(deps, {
       uuid,
-      kind,
+      kind: emailPingKind(mail, rules),
       body: `Subject: ${mail.subject}\n\n${mail.body}`,
       address: s.remoteAddress || null,
       from,

@@ -1,7 +1,7 @@
 // Managing checks, channels and keys in a real browser (issue 13): Debian's chromium driven
 // by playwright-core against the real app on 127.0.0.1. A check made from the form, pinged
 // over HTTP, seen going up; its schedule edited to a cron expression with the words changing
-// as it is typed; a webhook channel tested against a receiver and linked to the check; a key
+// as it is typed and alert policies set (shown on its page); a webhook channel tested against a receiver and linked to the check; a key
 // made and revoked; a read-only session without ping URLs; every page at 390 × 844 without
 // sideways scroll. Screenshots of each page (desktop and phone) go to test-artifacts/manage-*.
 import assert from 'node:assert/strict';
@@ -133,9 +133,13 @@ if (missing && browserRequired()) {
         async () => (await words.textContent()) === 'At 04:30, only on Monday (Europe/Berlin)',
         'words with the zone',
       );
+      await page.locator('#failure_threshold').fill('3');
+      await page.locator('#repeat_every').fill('3600');
       await shot(page, 'check-edit');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.waitForURL(`${base}/dashboard/checks/${uuid}`);
+      assert.match(await text(page.locator('section.policies')), /down after 3 failures in a row/);
+      assert.match(await text(page.locator('section.policies')), /every 60 min/);
       assert.equal(
         await text(page.locator('.facts dd').first()),
         'At 04:30, only on Monday (Europe/Berlin) 30 4 * * 1',

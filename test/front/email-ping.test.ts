@@ -159,3 +159,72 @@ test('HTML-only mail is read as text; several recipients ping each check', async
     ['fail'],
   );
 });
+
+async function setRules(uuid: string, rules: Record<string, unknown>) {
+  return request(app).post(`/api/v3/checks/${uuid}`).set('X-Api-Key', key).send(rules);
+}
+
+async function shown(uuid: string) {
+  const res = await request(app).get(`/api/v3/checks/${uuid}`).set('X-Api-Key', key);
+  assert.equal(res.status, 200);
+  const { filter_subject, filter_body, success_kw, failure_kw, start_kw } = res.body;
+  return { filter_subject, filter_body, success_kw, failure_kw, start_kw };
+}
+
+test("a check's own keyword settings, set by the API, override the global ones", async () => {
+  const uuid = await newCheck('own-rules');
+  const to = `${uuid}@${DOMAIN}`;
+  const own = { filter_subject: true, failure_kw: 'ALARM', success_kw: 'ok,done', start_kw: '' };
+  const set = await setRules(uuid, own);
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual(await shown(uuid), { ...own, filter_body: false });
+  // The unfiltered listener (every mail a success) and the filtered one (FAILED, completed,
+  // Started in subject and body) both read this check's mail with its own rules only.
+  await send(to, 'Backup ALARM');
+  await send(to, 'Backup done');
+  await filtered(to, 'Backup FAILED'); // a global keyword: nothing here
+  await filtered(to, 'Report', 'ALARM'); // in the body, which this check does not search
+  await filtered(to, 'Backup ok');
+  assert.deepEqual(
+    (await pings(uuid)).map((p) => p.kind),
+    ['fail', 'success', 'log', 'log', 'success'],
+  );
+  // Changed between two mails: the next mail follows the new rules.
+  assert.equal((await setRules(uuid, { filter_subject: false, filter_body: true })).status, 200);
+  await send(to, 'Backup ok', 'disk ALARM');
+  // Back to the defaults: the global settings again.
+  const cleared = await setRules(uuid, { filter_body: false, failure_kw: '', success_kw: '' });
+  assert.equal(cleared.status, 200);
+  await send(to, 'Backup ALARM');
+  await filtered(to, 'Backup FAILED');
+  assert.deepEqual((await pings(uuid)).map((p) => p.kind).slice(5), ['fail', 'success', 'fail']);
+});
+
+test('bad keyword settings are a 400 naming the field, and change nothing', async () => {
+  const uuid = await newCheck('bad-rules');
+  assert.equal((await setRules(uuid, { filter_body: true, start_kw: 'go' })).status, 200);
+  const before = await shown(uuid);
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ filter_subject: 'yes' }, /^filter_subject must be true or false/],
+    [{ filter_body: null }, /^filter_body must be true or false/],
+    [{ success_kw: 7 }, /^success_kw must be comma-separated keywords/],
+    [{ failure_kw: 'x'.repeat(201) }, /^failure_kw must be .* at most 200 characters/],
+    [{ start_kw: 'a\nb' }, /^start_kw must be .* on one line/],
+    // One good field and one bad one: the good one is not written either.
+    [{ filter_subject: true, success_kw: ['ok'] }, /^success_kw must/],
+  ];
+  for (const [body, message] of cases) {
+    const res = await setRules(uuid, body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(res.body.error, message);
+    assert.deepEqual(await shown(uuid), before);
+  }
+  const created = await request(app)
+    .post('/api/v3/checks/')
+    .set('X-Api-Key', key)
+    .send({ name: 'bad-create', failure_kw: false });
+  assert.equal(created.status, 400);
+  assert.match(created.body.error, /^failure_kw must/);
+  const { rows } = await db.pool.query(`SELECT 1 FROM checks WHERE name = 'bad-create'`);
+  assert.equal(rows.length, 0);
+});

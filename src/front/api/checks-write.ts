@@ -16,6 +16,7 @@ import {
   type UniqueMatch,
 } from '../../db/check-write.js';
 import { applyPolicyInput } from '../../db/policy-settings.js';
+import { writeEmailKw } from '../../db/email-kw.js';
 import { transaction, type Client } from '../../db/pool.js';
 import { applyCheckInput, newCheckFields, scheduleChanged } from '../../domain/api-check-apply.js';
 import { CREATE_DEFAULTS, parseCheckInput, type CheckInput } from '../../domain/api-check-input.js';
@@ -87,6 +88,7 @@ export async function writeCheck(
   if (channels) await setCheckChannels(client, id, channels);
   const refused = i.policy && (await applyPolicyInput(client, accountId, { id, uuid }, i.policy));
   if (refused) throw new HttpError(400, refused);
+  if (i.emailKw) await writeEmailKw(client, id, i.emailKw);
   return uuid;
 }
 

@@ -14,6 +14,7 @@ import {
 import { errors, json, keyed, nullable, param, ref, type Schema } from './openapi-parts.js';
 import { CHANNEL_KINDS } from '../../domain/channel-spec.js';
 import { INTEGRATION_FIELDS, INTEGRATIONS } from '../../domain/integrations.js';
+import { EMAIL_KW_FIELDS, MAX_KW } from '../../domain/email-kw-input.js';
 
 /** The integrations' settings as shown: credentials as true/false, the rest as text. */
 const integrationShown: Record<string, Schema> = Object.fromEntries(
@@ -44,23 +45,33 @@ const MAX_SECONDS = 31_536_000;
 
 // Fields of healthchecks features cronwatch does not have: shown, and accepted, only with
 // their default value (src/domain/api-check-input.ts).
-const UNSUPPORTED_STRINGS = [
-  'methods',
-  'subject',
-  'subject_fail',
-  'start_kw',
-  'success_kw',
-  'failure_kw',
-];
-const UNSUPPORTED_FLAGS = ['filter_subject', 'filter_body'];
+const UNSUPPORTED_STRINGS = ['methods', 'subject', 'subject_fail'];
 const unsupported = (v: string | boolean): Schema => ({
   const: v,
   description: 'A healthchecks feature cronwatch does not have: always its default value.',
 });
 const unsupportedFields = Object.fromEntries([
   ...UNSUPPORTED_STRINGS.map((f) => [f, unsupported('')]),
-  ...UNSUPPORTED_FLAGS.map((f) => [f, unsupported(false)]),
 ]) as Record<string, Schema>;
+
+// Email check-ins' keyword rules (issue 16, src/domain/email-kw-input.ts).
+const keywords = (what: string): Schema => ({
+  type: 'string',
+  maxLength: MAX_KW,
+  description: `comma-separated, case-sensitive words that make a filtered email a ${what}`,
+});
+const emailKwFields: Record<string, Schema> = {
+  filter_subject: {
+    type: 'boolean',
+    description:
+      'email check-ins: look for the keywords in the subject. A check with none of these ' +
+      'five fields set (all at their defaults) uses the global PING_EMAIL_* settings',
+  },
+  filter_body: { type: 'boolean', description: 'email check-ins: look in the body' },
+  success_kw: keywords('success'),
+  failure_kw: keywords('failure (looked for first)'),
+  start_kw: keywords('start'),
+};
 
 const seconds = (description: string): Schema => ({
   type: 'integer',
@@ -95,7 +106,7 @@ const schemas: Record<string, Schema> = {
       'next_ping',
       'manual_resume',
       ...UNSUPPORTED_STRINGS,
-      ...UNSUPPORTED_FLAGS,
+      ...EMAIL_KW_FIELDS,
     ],
     properties: {
       name: { type: 'string' },
@@ -115,6 +126,7 @@ const schemas: Record<string, Schema> = {
       },
       manual_resume: { type: 'boolean' },
       ...unsupportedFields,
+      ...emailKwFields,
       unique_key: { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'read-only keys only' },
       uuid: { type: 'string', format: 'uuid' },
       ping_url: { type: 'string', format: 'uri' },
@@ -183,6 +195,7 @@ const schemas: Record<string, Schema> = {
         description: 'create only: update the check whose values of these fields match',
       },
       ...policyInputFields,
+      ...emailKwFields,
       ...unsupportedFields,
     },
     additionalProperties: false,

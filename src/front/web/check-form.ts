@@ -6,6 +6,7 @@
 import type { RequestHandler, Response } from 'express';
 import { lockAccount } from '../../db/check-write.js';
 import { listAccountChannels, type ApiChannel } from '../../db/channels.js';
+import { accountCheckChoices } from '../../db/dependencies.js';
 import { apiCheckByUuid } from '../../db/checks-admin.js';
 import { transaction } from '../../db/pool.js';
 import { applyCheckInput, newCheckFields } from '../../domain/api-check-apply.js';
@@ -19,6 +20,16 @@ import { html, type Html } from './html.js';
 import { layout } from './layout.js';
 import { sessionOf, type WebSession } from './session.js';
 import { pathUuid } from './check-ref.js';
+import {
+  BLANK_POLICY,
+  policyBody,
+  policyFields,
+  policyFormValues,
+  policyValuesOf,
+  POLICY_FIELDS,
+  type CheckChoice,
+  type PolicyFormValues,
+} from './check-form-policies.js';
 
 /** The form's fields, named as the API's body fields. */
 const FIELDS = [
@@ -32,6 +43,7 @@ const FIELDS = [
   'grace',
   'channels',
   'manual_resume',
+  ...POLICY_FIELDS,
 ] as const;
 
 export interface CheckFormValues {
@@ -47,6 +59,7 @@ export interface CheckFormValues {
   /** Channel uuids. */
   channels: string[];
   manualResume: boolean;
+  policy: PolicyFormValues;
 }
 
 const BLANK: CheckFormValues = {
@@ -61,6 +74,7 @@ const BLANK: CheckFormValues = {
   grace: '3600',
   channels: [],
   manualResume: false,
+  policy: BLANK_POLICY,
 };
 
 export function formValues(body: Record<string, unknown>): CheckFormValues {
@@ -77,6 +91,7 @@ export function formValues(body: Record<string, unknown>): CheckFormValues {
     grace: t('grace'),
     channels: formList(body, 'channel'),
     manualResume: t('manual_resume') === 'on',
+    policy: policyFormValues(body),
   };
 }
 
@@ -87,9 +102,17 @@ function seconds(text: string): unknown {
   return /^\d{1,12}$/.test(t) ? Number(t) : t;
 }
 
-/** The JSON body the API would get for this form. `withChannels`: the form listed them. */
-export function apiBody(v: CheckFormValues, withChannels: boolean): Record<string, unknown> {
+/**
+ * The JSON body the API would get for this form. `withChannels`, `withParents`: the form
+ * listed the channels, the checks to depend on (without the list, the links stay).
+ */
+export function apiBody(
+  v: CheckFormValues,
+  withChannels: boolean,
+  withParents = false,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
+    ...policyBody(v.policy, withParents),
     name: v.name,
     slug: v.slug,
     desc: v.desc,
@@ -128,6 +151,7 @@ function valuesOfCheck(c: {
   grace: number;
   manualResume: boolean;
   channels: string;
+  policies?: Record<string, unknown>;
 }): CheckFormValues {
   return {
     name: c.name,
@@ -141,6 +165,7 @@ function valuesOfCheck(c: {
     grace: String(c.grace),
     channels: c.channels ? c.channels.split(',') : [],
     manualResume: c.manualResume,
+    policy: policyValuesOf(c.policies),
   };
 }
 
@@ -258,6 +283,21 @@ function nameFields(v: CheckFormValues, errors: FieldErrors): Html {
       })}`;
 }
 
+/** The choices the form lists: the account's channels, its checks to depend on. */
+interface FormLists {
+  channels: ApiChannel[];
+  checks: CheckChoice[];
+}
+
+/** `self`: the check being edited, not offered as its own parent. */
+async function formLists(deps: FrontDeps, accountId: number, self?: string): Promise<FormLists> {
+  const [channels, checks] = await Promise.all([
+    listAccountChannels(deps.pool, accountId),
+    accountCheckChoices(deps.pool, accountId),
+  ]);
+  return { channels, checks: checks.filter((c) => c.uuid !== self) };
+}
+
 interface FormPage {
   title: string;
   action: string;
@@ -269,7 +309,7 @@ function renderForm(
   p: FormPage,
   v: CheckFormValues,
   errors: FieldErrors,
-  channels: ApiChannel[],
+  lists: FormLists,
   s: WebSession,
 ): string {
   const body = html`<p><a href="${p.cancel}">← back</a></p>
@@ -292,7 +332,7 @@ function renderForm(
         hint: 'how late a ping may be before the check is down: 60 to 31536000',
         errors,
       })}
-      ${channelsField(v, channels, errors)}
+      ${channelsField(v, lists.channels, errors)}
       <div class="field" data-field="manual_resume">
         <label class="choice"
           ><input type="checkbox" name="manual_resume" ${v.manualResume ? 'checked' : ''} /> Stay
@@ -300,6 +340,7 @@ function renderForm(
         >
         ${errors.manual_resume ? html`<div class="field-error" role="alert">${errors.manual_resume}</div>` : ''}
       </div>
+      ${policyFields(v.policy, lists.checks, errors)}
       <div class="buttons"><button type="submit" class="primary">${p.submit}</button></div>
     </form>`;
   return layout(
@@ -331,8 +372,7 @@ function editPage(uuid: string): FormPage {
 export function newCheckPage(deps: FrontDeps): RequestHandler {
   return async (_req, res) => {
     const s = sessionOf(res);
-    const channels = await listAccountChannels(deps.pool, s.accountId);
-    sendForm(res, 200, renderForm(NEW, BLANK, {}, channels, s));
+    sendForm(res, 200, renderForm(NEW, BLANK, {}, await formLists(deps, s.accountId), s));
   };
 }
 
@@ -340,12 +380,12 @@ export function editCheckPage(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const s = sessionOf(res);
     const uuid = pathUuid(req.params.id);
-    const [check, channels] = await Promise.all([
+    const [check, lists] = await Promise.all([
       apiCheckByUuid(deps.pool, s.accountId, uuid),
-      listAccountChannels(deps.pool, s.accountId),
+      formLists(deps, s.accountId, uuid),
     ]);
     if (!check) throw new HttpError(404, 'no such check');
-    sendForm(res, 200, renderForm(editPage(uuid), valuesOfCheck(check), {}, channels, s));
+    sendForm(res, 200, renderForm(editPage(uuid), valuesOfCheck(check), {}, lists, s));
   };
 }
 
@@ -357,11 +397,15 @@ export function saveCheckForm(deps: FrontDeps, mode: 'create' | 'update'): Reque
     const uuid = mode === 'update' ? pathUuid(req.params.id) : undefined;
     const v = formValues(form);
     const page = uuid ? editPage(uuid) : NEW;
-    const body = apiBody(v, formText(form, 'channels_listed') === '1');
-    const channels = () => listAccountChannels(deps.pool, s.accountId);
+    const body = apiBody(
+      v,
+      formText(form, 'channels_listed') === '1',
+      formText(form, 'depends_listed') === '1',
+    );
+    const lists = () => formLists(deps, s.accountId, uuid);
     const errors = bodyErrors(body);
     if (Object.keys(errors).length)
-      return sendForm(res, 400, renderForm(page, v, errors, await channels(), s));
+      return sendForm(res, 400, renderForm(page, v, errors, await lists(), s));
     const parsed = parseCheckInput(body);
     if ('error' in parsed) throw new Error(parsed.error); // each field passed alone above
     let saved: string;
@@ -374,7 +418,7 @@ export function saveCheckForm(deps: FrontDeps, mode: 'create' | 'update'): Reque
     } catch (err) {
       if (!(err instanceof HttpError) || err.status === 404) throw err;
       const errs = errorsOf(err.message, FIELDS);
-      return sendForm(res, err.status, renderForm(page, v, errs, await channels(), s));
+      return sendForm(res, err.status, renderForm(page, v, errs, await lists(), s));
     }
     res.redirect(303, `/dashboard/checks/${saved}${uuid ? '' : '?created=1'}`);
   };

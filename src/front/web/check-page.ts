@@ -18,6 +18,7 @@ import { resumeLocked } from '../api/pause.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { nextCell, timeCell, timing } from './check-cells.js';
+import { pagePolicies, policiesSection } from './check-page-policies.js';
 import { html, type Html } from './html.js';
 import { layout } from './layout.js';
 import { STATUS_LABEL } from './params.js';
@@ -147,11 +148,12 @@ export function checkPage(deps: FrontDeps): RequestHandler {
     const c = await dashboardCheck(deps.pool, s.accountId, uuid, now);
     if (!c) throw new HttpError(404, 'no such check');
     const monthAgo = new Date(now.getTime() - 30 * DAY);
-    const [pings, flips, inputs, channels] = await Promise.all([
+    const [pings, flips, inputs, channels, policies] = await Promise.all([
       listApiPings(deps.pool, c.id, deps.config.pings.keep, PINGS_SHOWN, PREVIEW_CHARS),
       recentFlips(deps.pool, c.id, FLIPS_SHOWN),
       uptimeInputs(deps.pool, [c.id], monthAgo, now),
       checkChannels(deps.pool, c.id),
+      pagePolicies(deps.pool, c.id),
     ]);
     const created = req.query.created === '1';
     const input = inputs.get(c.id)!;
@@ -195,6 +197,7 @@ export function checkPage(deps: FrontDeps): RequestHandler {
         <dd class="alerts-to">${alertsTo(channels, s)}</dd>
       </dl>
       ${actions(c, s)}
+      ${policiesSection(c.uuid, policies, s, now)}
       ${created ? '' : pingSection(c, pingUrl, s, false)}
       <h2>Uptime</h2>
       <div class="strips">

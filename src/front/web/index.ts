@@ -6,6 +6,7 @@ import { apiRateLimit } from '../api/rate-limit.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { checkAction, checkPage } from './check-page.js';
+import { ackCheck } from './check-page-policies.js';
 import { describeJson, editCheckPage, newCheckPage, saveCheckForm } from './check-form.js';
 import { manyFields } from './form.js';
 import { dashboardJson, dashboardPage } from './dashboard.js';
@@ -82,6 +83,7 @@ export function webRouter(deps: FrontDeps): Router {
   d.post('/checks/:id/pause', write, checkAction(deps, 'pause'));
   d.post('/checks/:id/resume', write, checkAction(deps, 'resume'));
   d.post('/checks/:id/delete', write, checkAction(deps, 'delete'));
+  d.post('/checks/:id/ack', write, ackCheck(deps));
   // Channels hold credentials: as in the API, a read-write key sees them.
   d.get('/channels', requireWrite, channelsPage(deps));
   d.get('/channels/new', requireWrite, newChannelPage());
