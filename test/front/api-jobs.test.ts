@@ -82,6 +82,23 @@ describe('the minimal requests of the issue', () => {
 });
 
 describe('bad input', () => {
+  test('a body that is not an object (null too) is refused as the checks API refuses it', async () => {
+    const jobs = await count('jobs');
+    for (const path of ['/api/v3/jobs/', '/api/v3/checks/'])
+      for (const type of ['application/json', 'application/x-www-form-urlencoded'])
+        for (const body of ['null', '[]', '"x"', '7']) {
+          const res = await request(app)
+            .post(path)
+            .set('X-Api-Key', keys.rw)
+            .set('Content-Type', type)
+            .send(body);
+          assert.equal(res.status, 400, `${path} ${type} ${body}`);
+          const want = { error: 'the request body must be a JSON object' };
+          assert.deepEqual(res.body, want, `${path} ${type} ${body}`);
+        }
+    assert.equal(await count('jobs'), jobs);
+  });
+
   test('a 400 naming the field, and nothing written', async () => {
     const jobs = await count('jobs');
     const ticks = await count('ticks');
