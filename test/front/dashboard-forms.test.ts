@@ -485,6 +485,11 @@ describe('the list and the rest of the site', () => {
     assert.equal(lost.status, 404);
     assert.match(lost.text, /There is no page at \/no\/such\/page\./);
     assert.match(lost.text, /<nav>[\s\S]*href="\/dashboard\/channels"/);
+    // One text for every unknown page, under /dashboard too ("no such page" was another).
+    const lostInside = await agent.get('/dashboard/no/such').set('Accept', 'text/html');
+    assert.equal(lostInside.status, 404);
+    assert.match(lostInside.text, /There is no page at \/dashboard\/no\/such\./);
+    assert.match(lostInside.text, /<nav>[\s\S]*href="\/dashboard\/channels"/);
     const anon = await request(app).get('/nope').set('Accept', 'text/html');
     assert.equal(anon.status, 404);
     assert.match(anon.text, /href="\/login"/);
