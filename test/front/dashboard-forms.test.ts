@@ -113,6 +113,8 @@ describe('the check form', () => {
       const expected = await apiError(apiBody);
       assert.equal(fieldError(res.text, fieldName), expected, JSON.stringify(change));
       assert.deepEqual(allErrors(res.text), [expected], 'one message, next to its field');
+      // Not a second time in the schedule's words under the fields.
+      assert.equal(unescape(res.text).split(expected).length - 1, 1, `${expected} shown once`);
       // The form keeps what was typed.
       for (const v of Object.values(change))
         // eslint-disable-next-line no-control-regex -- a control character is not shown as typed

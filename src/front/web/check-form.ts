@@ -169,12 +169,15 @@ function valuesOfCheck(c: {
   };
 }
 
+/** The fields of the schedule, as the API names them. */
+const SCHEDULE_FIELDS = ['timeout', 'schedule', 'tz'];
+
 /** The words of the form's schedule, or the message saying what is wrong with it. */
 export function describeSchedule(
   body: Record<string, unknown>,
 ): { words: string } | { error: string } {
   const schedule = Object.fromEntries(
-    Object.entries(body).filter(([k]) => ['timeout', 'schedule', 'tz'].includes(k)),
+    Object.entries(body).filter(([k]) => SCHEDULE_FIELDS.includes(k)),
   );
   const parsed = parseCheckInput(schedule);
   if ('error' in parsed) return parsed;
@@ -190,7 +193,10 @@ function input(name: string, value: string, attrs: Html = html``): Html {
 }
 
 function scheduleFields(v: CheckFormValues, errors: FieldErrors): Html {
-  const words = describeSchedule(apiBody({ ...v, channels: [] }, false));
+  const described = describeSchedule(apiBody({ ...v, channels: [] }, false));
+  // A refused schedule's message is shown next to its field: not a second time in the words.
+  const shown = 'error' in described && SCHEDULE_FIELDS.some((k) => errors[k] !== undefined);
+  const words = shown ? { words: '' } : described;
   const radio = (kind: 'period' | 'cron', label: string) =>
     html`<label class="choice"
       ><input type="radio" name="kind" value="${kind}" ${v.kind === kind ? 'checked' : ''} />
