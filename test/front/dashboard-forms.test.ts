@@ -43,6 +43,13 @@ function fieldError(page: string, name: string): string | undefined {
   return m ? unescape(m[1]!) : undefined;
 }
 
+/** The hint of field `name`. */
+function fieldHint(page: string, name: string): string {
+  const m = new RegExp(`id="${name}-hint">([^<]*)<`).exec(page);
+  assert.ok(m, `field ${name} has a hint`);
+  return unescape(m[1]!);
+}
+
 function allErrors(page: string): string[] {
   return [...page.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => unescape(m[1]!));
 }
@@ -133,6 +140,31 @@ describe('the check form', () => {
     assert.match(fieldError(res.text, 'grace')!, /^grace must be/);
     assert.match(fieldError(res.text, 'timeout')!, /^timeout must be/);
     assert.equal(await counts(), before, 'nothing written');
+  });
+
+  test('a new check: grace empty by default, then the rule of cronwatch check add', async () => {
+    const form = await agent.get('/dashboard/checks/new');
+    assert.match(form.text, /<input id="grace" name="grace" value="" /);
+    assert.match(fieldHint(form.text, 'grace'), /Empty: 10 % of the period .*from 60 to 3600 s/);
+    const graceOf = async (name: string) =>
+      (
+        await db.pool.query('SELECT grace FROM checks WHERE account_id = $1 AND name = $2', [
+          A,
+          name,
+        ])
+      ).rows[0]?.grace as number | undefined;
+    const cases: [Record<string, string>, number][] = [
+      [{ name: 'grace-period', slug: '', kind: 'period', timeout: '7200' }, 720],
+      [{ name: 'grace-cron', slug: '', kind: 'cron', schedule: '*/30 * * * *', tz: 'UTC' }, 180],
+      [{ name: 'grace-short', slug: '', kind: 'period', timeout: '120' }, 60],
+      [{ name: 'grace-given', slug: '', kind: 'period', timeout: '120', grace: '900' }, 900],
+    ];
+    for (const [fields, grace] of cases) {
+      const res = await post(agent, '/dashboard/checks/new', { ...GOOD, grace: '', ...fields });
+      assert.equal(res.status, 303, res.text);
+      assert.equal(await graceOf(fields.name!), grace, fields.name);
+    }
+    await db.pool.query("DELETE FROM checks WHERE account_id = $1 AND name LIKE 'grace-%'", [A]);
   });
 
   test('create: the ping URL and crontab line right after; a taken name; edit to cron', async () => {
