@@ -509,6 +509,13 @@ describe('the list and the rest of the site', () => {
     assert.match(home.text, /<link rel="stylesheet" href="\/static\/app.css" \/>/);
     assert.match(home.text, /href="\/login"/);
     assert.match(home.headers['content-security-policy']!, /script-src 'self'/);
+    // The examples ping PUBLIC_URL, else the host the page was asked for.
+    assert.match(home.text, /curl -fsS http:\/\/cron\.example\.com\/ping\//);
+    assert.doesNotMatch(home.text, /this-host/);
+    const bare = createApp(frontDeps(db.pool));
+    const byHost = await request(bare).get('/').set('Host', 'monitor.lan:8123');
+    assert.match(byHost.text, /curl -fsS http:\/\/monitor\.lan:8123\/ping\//);
+    assert.match(byHost.text, /"http:\/\/monitor\.lan:8123\/\?cronname=backup/);
     const icon = await request(app).get('/favicon.ico');
     assert.equal(icon.status, 301);
     const svg = await request(app).get(icon.headers.location!);
