@@ -14,6 +14,7 @@ import { NOTIFY_CHANNEL } from '../db/notifications.js';
 import { metricsListener, type Registry } from '../metrics/registry.js';
 import { createTransports } from '../notify/transports.js';
 import { listen as listenHttp, type Listening } from './listen.js';
+import { listenErrorLog } from './idle-errors.js';
 import type { Runtime } from './runtime.js';
 
 export interface Back {
@@ -62,7 +63,7 @@ export async function startBack(
     () => rt.database.url,
     NOTIFY_CHANNEL,
     () => dispatcher.wake(),
-    (err) => deps.logger.warn({ err }, 'LISTEN connection failed; reconnecting'),
+    listenErrorLog(deps.logger, rt.stopping, 'LISTEN connection failed; reconnecting'),
   );
   const outbound = outboundClient({ allowPrivate: rt.config.outboundAllowPrivate });
   const trigger = startTrigger({
@@ -74,7 +75,7 @@ export async function startBack(
     rt.database.url,
     JOBS_CHANNEL,
     () => trigger.wake(),
-    (err) => deps.logger.warn({ err }, 'LISTEN connection (jobs) failed; reconnecting'),
+    listenErrorLog(deps.logger, rt.stopping, 'LISTEN connection (jobs) failed; reconnecting'),
   );
   deps.logger.info('back role started');
   return {

@@ -23,7 +23,8 @@ export async function runRoles(roles: Roles): Promise<void> {
   const bound = roles.front ? await bind(base.config, base.logger) : undefined;
   let rt: Awaited<ReturnType<typeof openRuntime>>;
   try {
-    rt = await openRuntime({ migrate: roles.front && roles.back }, base);
+    const stopping = () => signals.stopping;
+    rt = await openRuntime({ migrate: roles.front && roles.back, stopping }, base);
   } catch (err) {
     await bound?.close();
     throw err;

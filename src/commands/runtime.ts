@@ -8,6 +8,7 @@ import { accountIdByName, accountNames } from '../db/accounts.js';
 import { createPool, type Pool, type Queryable } from '../db/pool.js';
 import { createLogger, type Logger } from '../log.js';
 import { hasEmbeddedCluster, runningDataDirs } from './data-dir.js';
+import { idleErrorLog } from './idle-errors.js';
 import { UsageError } from './usage-error.js';
 
 export interface Runtime {
@@ -15,6 +16,8 @@ export interface Runtime {
   logger: Logger;
   database: Database;
   pool: Pool;
+  /** Whether a stop began: connections failing then are expected. */
+  stopping(): boolean;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,8 @@ export function baseRuntime(): { config: Config; logger: Logger } {
 }
 
 export async function openRuntime(
-  opts: { migrate: boolean },
+  /** `stopping`: whether a stop began (idle connections failing then are expected). */
+  opts: { migrate: boolean; stopping?: () => boolean },
   base = baseRuntime(),
 ): Promise<Runtime> {
   const { config, logger } = base;
@@ -63,10 +67,11 @@ export async function openRuntime(
     await database.stop();
     throw err;
   }
+  const stopping = opts.stopping ?? (() => false);
   const pool = createPool(
     () => database.url,
     config.databasePoolMax,
-    (err) => logger.warn({ err }, 'idle database connection failed'),
+    idleErrorLog(logger, stopping),
   );
   logger.info({ database: database.describe }, 'database ready');
   return {
@@ -74,6 +79,7 @@ export async function openRuntime(
     logger,
     database,
     pool,
+    stopping,
     async close() {
       await pool.end();
       await database.stop();
@@ -89,6 +95,11 @@ export async function openRuntime(
 export class StopOnSignal {
   private signal: NodeJS.Signals | undefined;
   private run: (() => void) | undefined;
+
+  /** A stop signal came. */
+  get stopping(): boolean {
+    return this.signal !== undefined;
+  }
 
   constructor() {
     const handler = (signal: NodeJS.Signals) => {

@@ -2,7 +2,7 @@
 // last outcome, the channels of a job's check, its dead ticks. The writes are the API's
 // (job-write.ts); these are reads only, in their own file.
 import type { Outcome } from '../domain/job-retry.js';
-import { JOB_COLUMNS, type JobView } from './jobs.js';
+import { JOB_VIEW, SHOWN_STATUS, type JobView, type ShownStatus } from './jobs.js';
 import type { Queryable } from './pool.js';
 import type { RunRow, TickState } from './ticks.js';
 
@@ -13,8 +13,10 @@ export interface ListedJob extends JobView {
   lastOutcome: Outcome | null;
 }
 
+export type JobsFilter = Exclude<ShownStatus, 'deleted'>;
+
 export interface JobsQuery {
-  status: 'active' | 'paused' | null;
+  status: JobsFilter | null;
   tag: string | null;
   offset: number;
   limit: number;
@@ -27,13 +29,11 @@ export async function pageJobs(
   q: JobsQuery,
 ): Promise<ListedJob[]> {
   const { rows } = await db.query<ListedJob>(
-    `SELECT ${JOB_COLUMNS},
-            (SELECT min(t.scheduled_for) FROM ticks t WHERE t.job_id = j.id AND t.state = 'pending') AS "nextRun",
-            (SELECT c.uuid FROM checks c WHERE c.id = j.check_id) AS "checkUuid",
+    `SELECT ${JOB_VIEW},
             last.state AS "lastState", last.finished_at AS "lastFinishedAt", last.outcome AS "lastOutcome"
        FROM (SELECT * FROM jobs j
               WHERE j.account_id = $1 AND j.status <> 'deleted'
-                AND ($2::text IS NULL OR j.status = $2) AND ($3::text IS NULL OR $3 = ANY (j.tags))
+                AND ($2::text IS NULL OR ${SHOWN_STATUS} = $2) AND ($3::text IS NULL OR $3 = ANY (j.tags))
               ORDER BY j.name, j.id OFFSET $4 LIMIT $5) j
        LEFT JOIN LATERAL (
          SELECT t.state, t.finished_at, t.outcome FROM ticks t
@@ -45,19 +45,19 @@ export async function pageJobs(
   return rows;
 }
 
-/** How many jobs the list's filter matches, by status (active, paused). */
+/** How many jobs the list's filter matches, by shown status. */
 export async function jobCounts(
   db: Queryable,
   accountId: number,
   tag: string | null,
-): Promise<{ active: number; paused: number }> {
-  const { rows } = await db.query<{ status: 'active' | 'paused'; n: number }>(
-    `SELECT status, count(*)::int AS n FROM jobs
-      WHERE account_id = $1 AND status <> 'deleted' AND ($2::text IS NULL OR $2 = ANY (tags))
-      GROUP BY status`,
+): Promise<Record<JobsFilter, number>> {
+  const { rows } = await db.query<{ status: JobsFilter; n: number }>(
+    `SELECT ${SHOWN_STATUS} AS status, count(*)::int AS n FROM jobs j
+      WHERE j.account_id = $1 AND j.status <> 'deleted' AND ($2::text IS NULL OR $2 = ANY (j.tags))
+      GROUP BY 1`,
     [accountId, tag],
   );
-  const out = { active: 0, paused: 0 };
+  const out = { active: 0, finished: 0, paused: 0 };
   for (const r of rows) out[r.status] = r.n;
   return out;
 }

@@ -47,11 +47,32 @@ export const JOB_COLUMNS = `j.id, j.account_id AS "accountId", j.uuid, j.name, j
 export interface JobView extends JobRow {
   nextRun: Date | null;
   checkUuid: string | null;
+  /** A one-off job whose run ended: nothing is left to run (FINISHED). */
+  finished: boolean;
 }
 
-const JOB_VIEW = `${JOB_COLUMNS},
+/** The status a person sees: an active job with nothing left to run is "finished". */
+export type ShownStatus = JobRow['status'] | 'finished';
+
+/**
+ * An active one-off job whose tick ended (none pending or running): without it, a one-off that
+ * ran stayed "active" with no next run forever. A run now or a redrive makes it active again.
+ */
+const FINISHED = `(j.schedule_kind = 'once' AND j.status = 'active'
+  AND NOT EXISTS (SELECT 1 FROM ticks t WHERE t.job_id = j.id AND t.state IN ('pending', 'running'))
+  AND EXISTS (SELECT 1 FROM ticks t WHERE t.job_id = j.id AND t.state <> 'cancelled'))`;
+
+/** The shown status of the job `j` as SQL, for filters and counts. */
+export const SHOWN_STATUS = `CASE WHEN ${FINISHED} THEN 'finished' ELSE j.status END`;
+
+export function shownStatus(j: Pick<JobView, 'status' | 'finished'>): ShownStatus {
+  return j.status === 'active' && j.finished ? 'finished' : j.status;
+}
+
+export const JOB_VIEW = `${JOB_COLUMNS},
   (SELECT min(t.scheduled_for) FROM ticks t WHERE t.job_id = j.id AND t.state = 'pending') AS "nextRun",
-  (SELECT c.uuid FROM checks c WHERE c.id = j.check_id) AS "checkUuid"`;
+  (SELECT c.uuid FROM checks c WHERE c.id = j.check_id) AS "checkUuid",
+  ${FINISHED} AS finished`;
 
 type ScheduleColumns = Pick<
   JobRow,
@@ -139,7 +160,7 @@ export async function findJob(
 }
 
 export interface JobListing {
-  status?: 'active' | 'paused';
+  status?: Exclude<ShownStatus, 'deleted'>;
   tag?: string;
   /** The id of the last job of the previous page. */
   after?: number;
@@ -154,7 +175,7 @@ export async function listJobs(
   const { rows } = await db.query<JobView>(
     `SELECT ${JOB_VIEW} FROM jobs j
       WHERE j.account_id = $1 AND j.status <> 'deleted'
-        AND ($2::text IS NULL OR j.status = $2) AND ($3::text IS NULL OR $3 = ANY (j.tags))
+        AND ($2::text IS NULL OR ${SHOWN_STATUS} = $2) AND ($3::text IS NULL OR $3 = ANY (j.tags))
         AND j.id > $4
       ORDER BY j.id LIMIT $5`,
     [accountId, q.status ?? null, q.tag ?? null, q.after ?? 0, q.limit],

@@ -30,7 +30,7 @@ export function createExpressApp(deps: FrontDeps): express.Express {
   app.set('case sensitive routing', true);
   app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
   app.use(readPath);
-  app.get('/', pageHeaders, home);
+  app.get('/', pageHeaders, home(deps));
   app.get('/healthcheck', healthcheck(deps));
   app.get('/healthz', healthz(deps));
   app.use('/api/v3', apiCors, createApiRouter(deps));

@@ -175,7 +175,7 @@ if (missing && browserRequired()) {
       assert.match(await text(run.locator('td.when')), /\(run now\)/);
       assert.match(await text(run.locator('td.result')), /^HTTP 200 \{"pong":true\}$/);
       assert.match(await text(run.locator('td.duration')), /^\d+ ms$/);
-      assert.match(await text(page.locator('main')), /No dead ticks\./);
+      assert.match(await text(page.locator('main')), /No dead runs\./);
 
       // The receiver fails: both attempts get a 503, the tick is dead.
       receiver.respond = () => ({ status: 503, body: 'down for maintenance' });
@@ -194,7 +194,7 @@ if (missing && browserRequired()) {
       await page.waitForURL(`${base}${jobUrl}`);
       run = await runIn(page, 'succeeded', `[data-run="${runId}"]`);
       assert.match(await text(run.locator('td.result')), /^HTTP 200 \{"pong":"again"\}$/);
-      assert.match(await text(page.locator('main')), /No dead ticks\./);
+      assert.match(await text(page.locator('main')), /No dead runs\./);
       const ids = receiver.requests
         .filter((r) => r.path === '/hook')
         .map((r) => r.headers['cronwatch-run-id']);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { triggerOnce } from '../../src/back/trigger.js';
 import { testDatabase } from '../helpers/db.js';
-import { triggerDeps } from '../helpers/jobs.js';
+import { makeDue, only, triggerDeps } from '../helpers/jobs.js';
 import { runCli } from '../helpers/process.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
 
@@ -88,4 +88,30 @@ test('add, list, show, run, runs, redrive, pause, resume, rm, each with --json',
     'deleted',
   );
   assert.equal((await cli(['job', 'show', 'acme', job.uuid])).code, 2);
+});
+
+test('a one-off job whose run ended is finished in job list and job show', async () => {
+  receiver.respond = () => 200;
+  const at = new Date(Date.now() + 3_600_000).toISOString();
+  const added = await cli([
+    'job',
+    'add',
+    'acme',
+    'once',
+    '--at',
+    at,
+    '--url',
+    `${receiver.url}/o`,
+    '--json',
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  const uuid = (JSON.parse(added.stdout) as { uuid: string }).uuid;
+  const { rows } = await db.pool.query('SELECT id FROM jobs WHERE uuid = $1', [uuid]);
+  await only(db.pool, rows[0].id as number);
+  await makeDue(db.pool, rows[0].id as number);
+  await triggerOnce(back);
+  const list = await cli(['job', 'list', 'acme']);
+  assert.match(list.stdout, new RegExp(`${uuid}  once  finished  at .*  next -`));
+  const show = await cli(['job', 'show', 'acme', uuid, '--json']);
+  assert.equal((JSON.parse(show.stdout) as { status: string }).status, 'finished');
 });

@@ -9,7 +9,7 @@ import { createApp } from '../../src/front/app.js';
 import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
-import { triggerDeps } from '../helpers/jobs.js';
+import { makeDue, triggerDeps } from '../helpers/jobs.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
 
 const db = await testDatabase();
@@ -82,6 +82,23 @@ describe('the minimal requests of the issue', () => {
 });
 
 describe('bad input', () => {
+  test('a body that is not an object (null too) is refused as the checks API refuses it', async () => {
+    const jobs = await count('jobs');
+    for (const path of ['/api/v3/jobs/', '/api/v3/checks/'])
+      for (const type of ['application/json', 'application/x-www-form-urlencoded'])
+        for (const body of ['null', '[]', '"x"', '7']) {
+          const res = await request(app)
+            .post(path)
+            .set('X-Api-Key', keys.rw)
+            .set('Content-Type', type)
+            .send(body);
+          assert.equal(res.status, 400, `${path} ${type} ${body}`);
+          const want = { error: 'the request body must be a JSON object' };
+          assert.deepEqual(res.body, want, `${path} ${type} ${body}`);
+        }
+    assert.equal(await count('jobs'), jobs);
+  });
+
   test('a 400 naming the field, and nothing written', async () => {
     const jobs = await count('jobs');
     const ticks = await count('ticks');
@@ -241,5 +258,33 @@ describe('the life of a job', () => {
       [uuid],
     );
     assert.equal(rows[0].n, 0);
+  });
+});
+
+describe('a one-off job whose run ended', () => {
+  test('is finished (get, list and its filter), and active again while a run now is pending', async () => {
+    await db.pool.query(`UPDATE jobs SET status = 'paused'`);
+    receiver.respond = () => 200;
+    const at = new Date(Date.now() + 60_000).toISOString();
+    const created = await post('', { name: 'once-done', at, url: `${receiver.url}/once` });
+    assert.equal(created.status, 201, created.text);
+    const uuid = created.body.uuid as string;
+    assert.equal(created.body.status, 'active');
+    const { rows } = await db.pool.query('SELECT id FROM jobs WHERE uuid = $1', [uuid]);
+    await makeDue(db.pool, rows[0].id as number);
+    await triggerOnce(back);
+    assert.equal((await get(`${uuid}/runs/`)).body.runs[0].state, 'succeeded');
+
+    const shown = (await get(uuid)).body;
+    assert.equal(shown.status, 'finished');
+    assert.equal(shown.next_run, null);
+    const listed = async (status: string) =>
+      ((await get(`?status=${status}`)).body.jobs as { uuid: string }[]).map((j) => j.uuid);
+    assert.ok((await listed('finished')).includes(uuid));
+    assert.ok(!(await listed('active')).includes(uuid));
+    assert.ok(!(await listed('paused')).includes(uuid));
+
+    assert.equal((await post(`${uuid}/run`, {})).status, 202);
+    assert.equal((await get(uuid)).body.status, 'active');
   });
 });

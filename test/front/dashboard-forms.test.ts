@@ -43,6 +43,13 @@ function fieldError(page: string, name: string): string | undefined {
   return m ? unescape(m[1]!) : undefined;
 }
 
+/** The hint of field `name`. */
+function fieldHint(page: string, name: string): string {
+  const m = new RegExp(`id="${name}-hint">([^<]*)<`).exec(page);
+  assert.ok(m, `field ${name} has a hint`);
+  return unescape(m[1]!);
+}
+
 function allErrors(page: string): string[] {
   return [...page.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => unescape(m[1]!));
 }
@@ -113,6 +120,8 @@ describe('the check form', () => {
       const expected = await apiError(apiBody);
       assert.equal(fieldError(res.text, fieldName), expected, JSON.stringify(change));
       assert.deepEqual(allErrors(res.text), [expected], 'one message, next to its field');
+      // Not a second time in the schedule's words under the fields.
+      assert.equal(unescape(res.text).split(expected).length - 1, 1, `${expected} shown once`);
       // The form keeps what was typed.
       for (const v of Object.values(change))
         // eslint-disable-next-line no-control-regex -- a control character is not shown as typed
@@ -131,6 +140,31 @@ describe('the check form', () => {
     assert.match(fieldError(res.text, 'grace')!, /^grace must be/);
     assert.match(fieldError(res.text, 'timeout')!, /^timeout must be/);
     assert.equal(await counts(), before, 'nothing written');
+  });
+
+  test('a new check: grace empty by default, then the rule of cronwatch check add', async () => {
+    const form = await agent.get('/dashboard/checks/new');
+    assert.match(form.text, /<input id="grace" name="grace" value="" /);
+    assert.match(fieldHint(form.text, 'grace'), /Empty: 10 % of the period .*from 60 to 3600 s/);
+    const graceOf = async (name: string) =>
+      (
+        await db.pool.query('SELECT grace FROM checks WHERE account_id = $1 AND name = $2', [
+          A,
+          name,
+        ])
+      ).rows[0]?.grace as number | undefined;
+    const cases: [Record<string, string>, number][] = [
+      [{ name: 'grace-period', slug: '', kind: 'period', timeout: '7200' }, 720],
+      [{ name: 'grace-cron', slug: '', kind: 'cron', schedule: '*/30 * * * *', tz: 'UTC' }, 180],
+      [{ name: 'grace-short', slug: '', kind: 'period', timeout: '120' }, 60],
+      [{ name: 'grace-given', slug: '', kind: 'period', timeout: '120', grace: '900' }, 900],
+    ];
+    for (const [fields, grace] of cases) {
+      const res = await post(agent, '/dashboard/checks/new', { ...GOOD, grace: '', ...fields });
+      assert.equal(res.status, 303, res.text);
+      assert.equal(await graceOf(fields.name!), grace, fields.name);
+    }
+    await db.pool.query("DELETE FROM checks WHERE account_id = $1 AND name LIKE 'grace-%'", [A]);
   });
 
   test('create: the ping URL and crontab line right after; a taken name; edit to cron', async () => {
@@ -475,6 +509,13 @@ describe('the list and the rest of the site', () => {
     assert.match(home.text, /<link rel="stylesheet" href="\/static\/app.css" \/>/);
     assert.match(home.text, /href="\/login"/);
     assert.match(home.headers['content-security-policy']!, /script-src 'self'/);
+    // The examples ping PUBLIC_URL, else the host the page was asked for.
+    assert.match(home.text, /curl -fsS http:\/\/cron\.example\.com\/ping\//);
+    assert.doesNotMatch(home.text, /this-host/);
+    const bare = createApp(frontDeps(db.pool));
+    const byHost = await request(bare).get('/').set('Host', 'monitor.lan:8123');
+    assert.match(byHost.text, /curl -fsS http:\/\/monitor\.lan:8123\/ping\//);
+    assert.match(byHost.text, /"http:\/\/monitor\.lan:8123\/\?cronname=backup/);
     const icon = await request(app).get('/favicon.ico');
     assert.equal(icon.status, 301);
     const svg = await request(app).get(icon.headers.location!);
@@ -485,6 +526,11 @@ describe('the list and the rest of the site', () => {
     assert.equal(lost.status, 404);
     assert.match(lost.text, /There is no page at \/no\/such\/page\./);
     assert.match(lost.text, /<nav>[\s\S]*href="\/dashboard\/channels"/);
+    // One text for every unknown page, under /dashboard too ("no such page" was another).
+    const lostInside = await agent.get('/dashboard/no/such').set('Accept', 'text/html');
+    assert.equal(lostInside.status, 404);
+    assert.match(lostInside.text, /There is no page at \/dashboard\/no\/such\./);
+    assert.match(lostInside.text, /<nav>[\s\S]*href="\/dashboard\/channels"/);
     const anon = await request(app).get('/nope').set('Accept', 'text/html');
     assert.equal(anon.status, 404);
     assert.match(anon.text, /href="\/login"/);

@@ -269,7 +269,36 @@ describe('jobs pages', { timeout: 30_000 }, () => {
     assert.match(row, /class="next"[\s\S]*?<time[^>]*>in (4|5) min<\/time/);
     assert.match(row, /badge st-down">dead<\/span>[\s\S]*?>4 min ago[\s\S]*?HTTP 503/);
     const page = await a.agent.get(`/dashboard/jobs/${hostile}`);
-    assert.match(page.text, /<h2>Dead ticks<\/h2>[\s\S]*?status 503 is not a 2xx[\s\S]*?Redrive/);
+    assert.match(page.text, /<h2>Dead runs<\/h2>[\s\S]*?status 503 is not a 2xx[\s\S]*?Redrive/);
+  });
+
+  test('a one-off whose run ended shows finished in the list, its tab and its page', async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await a.agent
+      .post('/dashboard/jobs')
+      .type('form')
+      .send(form({ name: 'once done', schedule_kind: 'at', at }));
+    assert.equal(res.status, 303, res.text);
+    const done = /\/dashboard\/jobs\/(.+)$/.exec(res.headers.location!)![1]!;
+    // Its single run ended as the engine ends it (the API test runs it through the engine).
+    await db.pool.query(
+      `UPDATE ticks SET state = 'succeeded', finished_at = now(), outcome = '{"ok":true,"status":200}'
+        WHERE job_id = (SELECT id FROM jobs WHERE uuid = $1)`,
+      [done],
+    );
+    const rowOf = (text: string) =>
+      new RegExp(`<tr class="job [^"]*" data-uuid="${done}">([\\s\\S]*?)</tr>`).exec(text)?.[1];
+    const row = rowOf((await a.agent.get('/dashboard/jobs')).text)!;
+    assert.match(row, /class="badge st-paused">finished</);
+    assert.match(row, /class="next"[\s\S]*?muted">finished</);
+    const tab = await a.agent.get('/dashboard/jobs?status=finished');
+    assert.match(tab.text, /class="tab current"[^>]*>finished <b>1<\/b>/);
+    assert.ok(rowOf(tab.text));
+    assert.equal(rowOf((await a.agent.get('/dashboard/jobs?status=active')).text), undefined);
+    const page = await a.agent.get(`/dashboard/jobs/${done}`);
+    assert.match(page.text, /<h1 class="check-title">[\s\S]*?badge st-paused">finished</);
+    assert.match(page.text, /<dt>Next run<\/dt>\s*<dd>\s*<span class="muted">finished</);
+    await db.pool.query('DELETE FROM jobs WHERE uuid = $1', [done]);
   });
 
   test('pause, resume and delete from the job page; read-only and other accounts cannot', async () => {

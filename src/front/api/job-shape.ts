@@ -1,6 +1,6 @@
 // The JSON of a job and of its runs in /api/v3/jobs/ answers: flat, as the requests are.
 import { actionOf } from '../../actions/registry.js';
-import type { JobView } from '../../db/jobs.js';
+import { shownStatus, type JobView } from '../../db/jobs.js';
 import type { RunRow } from '../../db/ticks.js';
 
 export function jobJson(j: JobView): Record<string, unknown> {
@@ -10,7 +10,7 @@ export function jobJson(j: JobView): Record<string, unknown> {
     name: j.name,
     tags: j.tags,
     kind: j.kind,
-    status: j.status,
+    status: shownStatus(j),
     schedule: j.scheduleKind === 'cron' ? j.cron : null,
     tz: j.scheduleKind === 'cron' ? j.tz : null,
     every: j.everySeconds,

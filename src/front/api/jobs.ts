@@ -30,8 +30,8 @@ async function pathJob(
 export function listJobsRoute(deps: FrontDeps): RequestHandler {
   return async (req, res) => {
     const status = oneParam(req, 'status');
-    if (status !== undefined && status !== 'active' && status !== 'paused')
-      throw new HttpError(400, 'status must be active or paused');
+    if (status !== undefined && status !== 'active' && status !== 'finished' && status !== 'paused')
+      throw new HttpError(400, 'status must be active, finished or paused');
     const cursor = oneParam(req, 'cursor');
     const limit = intParam(req, 'limit', 1, 1000) ?? 100;
     const tag = oneParam(req, 'tag');

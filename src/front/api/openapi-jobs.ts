@@ -61,7 +61,10 @@ export const jobSchemas: Record<string, Schema> = {
       name: { type: 'string' },
       tags: { type: 'array', items: { type: 'string' } },
       kind: { type: 'string' },
-      status: { enum: ['active', 'paused', 'deleted'] },
+      status: {
+        enum: ['active', 'finished', 'paused', 'deleted'],
+        description: 'finished: a one-off job whose run ended (nothing left to run)',
+      },
       schedule: nullable('string'),
       tz: nullable('string'),
       every: nullable('integer'),
@@ -170,7 +173,7 @@ export const jobPaths: Record<string, Record<string, unknown>> = {
   '/jobs/': {
     get: op('listJobs', 'List the account’s jobs, a page at a time', 'read', {
       parameters: [
-        { name: 'status', in: 'query', schema: { enum: ['active', 'paused'] } },
+        { name: 'status', in: 'query', schema: { enum: ['active', 'finished', 'paused'] } },
         { name: 'tag', in: 'query', schema: { type: 'string' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
         {

@@ -10,7 +10,9 @@ import { accountCheckChoices } from '../../db/dependencies.js';
 import { apiCheckByUuid } from '../../db/checks-admin.js';
 import { transaction } from '../../db/pool.js';
 import { applyCheckInput, newCheckFields } from '../../domain/api-check-apply.js';
-import { parseCheckInput } from '../../domain/api-check-input.js';
+import { CREATE_DEFAULTS, parseCheckInput, type CheckInput } from '../../domain/api-check-input.js';
+import { parseSchedule } from '../../domain/check-spec.js';
+import type { GracePolicy } from '../../domain/schedule.js';
 import { scheduleWords } from '../../domain/describe.js';
 import { lockPathCheck, writeCheck } from '../api/checks-write.js';
 import type { FrontDeps } from '../deps.js';
@@ -71,7 +73,8 @@ const BLANK: CheckFormValues = {
   timeout: '86400',
   schedule: '',
   tz: 'UTC',
-  grace: '3600',
+  // Empty: the default rule gives the grace (defaultGrace), as `cronwatch check add` does.
+  grace: '',
   channels: [],
   manualResume: false,
   policy: BLANK_POLICY,
@@ -169,12 +172,15 @@ function valuesOfCheck(c: {
   };
 }
 
+/** The fields of the schedule, as the API names them. */
+const SCHEDULE_FIELDS = ['timeout', 'schedule', 'tz'];
+
 /** The words of the form's schedule, or the message saying what is wrong with it. */
 export function describeSchedule(
   body: Record<string, unknown>,
 ): { words: string } | { error: string } {
   const schedule = Object.fromEntries(
-    Object.entries(body).filter(([k]) => ['timeout', 'schedule', 'tz'].includes(k)),
+    Object.entries(body).filter(([k]) => SCHEDULE_FIELDS.includes(k)),
   );
   const parsed = parseCheckInput(schedule);
   if ('error' in parsed) return parsed;
@@ -190,7 +196,10 @@ function input(name: string, value: string, attrs: Html = html``): Html {
 }
 
 function scheduleFields(v: CheckFormValues, errors: FieldErrors): Html {
-  const words = describeSchedule(apiBody({ ...v, channels: [] }, false));
+  const described = describeSchedule(apiBody({ ...v, channels: [] }, false));
+  // A refused schedule's message is shown next to its field: not a second time in the words.
+  const shown = 'error' in described && SCHEDULE_FIELDS.some((k) => errors[k] !== undefined);
+  const words = shown ? { words: '' } : described;
   const radio = (kind: 'period' | 'cron', label: string) =>
     html`<label class="choice"
       ><input type="radio" name="kind" value="${kind}" ${v.kind === kind ? 'checked' : ''} />
@@ -287,6 +296,33 @@ function nameFields(v: CheckFormValues, errors: FieldErrors): Html {
 interface FormLists {
   channels: ApiChannel[];
   checks: CheckChoice[];
+  /** The rule of a new check's grace when the field is left empty. */
+  grace: GracePolicy;
+}
+
+/**
+ * A new check's grace when none is given: `cronwatch check add`'s rule (parseSchedule: a
+ * share of the period, or of the gap between cron runs, clamped). The form used to send
+ * 3600 for every check, a 60 s check included.
+ */
+export function defaultGrace(i: CheckInput, policy: GracePolicy, now: Date): number | undefined {
+  const spec = parseSchedule(
+    i.schedule !== undefined
+      ? { cron: i.schedule, tz: i.tz ?? CREATE_DEFAULTS.tz }
+      : { period: String(i.timeout ?? CREATE_DEFAULTS.timeout) },
+    { period: CREATE_DEFAULTS.timeout, grace: policy },
+    now,
+  );
+  return typeof spec === 'string' ? undefined : spec.grace;
+}
+
+function graceHint(creating: boolean, g: GracePolicy): string {
+  const range = '60 to 31536000';
+  if (!creating) return `how late a ping may be before the check is down: ${range}`;
+  return (
+    `how late a ping may be before the check is down: ${range}. Empty: ${g.percent} % of ` +
+    `the period (of the gap between cron runs), from ${g.minSeconds} to ${g.maxSeconds} s`
+  );
 }
 
 /** `self`: the check being edited, not offered as its own parent. */
@@ -295,7 +331,7 @@ async function formLists(deps: FrontDeps, accountId: number, self?: string): Pro
     listAccountChannels(deps.pool, accountId),
     accountCheckChoices(deps.pool, accountId),
   ]);
-  return { channels, checks: checks.filter((c) => c.uuid !== self) };
+  return { channels, checks: checks.filter((c) => c.uuid !== self), grace: deps.config.grace };
 }
 
 interface FormPage {
@@ -329,7 +365,7 @@ function renderForm(
         name: 'grace',
         label: 'Grace (seconds)',
         input: input('grace', v.grace, html`inputmode="numeric"`),
-        hint: 'how late a ping may be before the check is down: 60 to 31536000',
+        hint: graceHint(p === NEW, lists.grace),
         errors,
       })}
       ${channelsField(v, lists.channels, errors)}
@@ -408,6 +444,8 @@ export function saveCheckForm(deps: FrontDeps, mode: 'create' | 'update'): Reque
       return sendForm(res, 400, renderForm(page, v, errors, await lists(), s));
     const parsed = parseCheckInput(body);
     if ('error' in parsed) throw new Error(parsed.error); // each field passed alone above
+    if (!uuid && parsed.grace === undefined)
+      parsed.grace = defaultGrace(parsed, deps.config.grace, deps.clock());
     let saved: string;
     try {
       saved = await transaction(deps.pool, async (client) => {

@@ -58,7 +58,7 @@ function wantsPage(req: Request): boolean {
 export const onlyPages: RequestHandler = (req, _res, next) =>
   next(wantsPage(req) ? undefined : 'router');
 
-/** An unknown address asked for by a browser. */
+/** An unknown address asked for by a browser (mounted under /dashboard too: the full path). */
 export const pageNotFound: RequestHandler = (req, res) => {
-  sendError(res, 404, `There is no page at ${req.path}.`);
+  sendError(res, 404, `There is no page at ${req.baseUrl}${req.path}.`);
 };

@@ -1,10 +1,9 @@
 // The pages: sign-in, the dashboard (a session), public status pages, and their static files.
 // Mounted after the API and the badges, so none of this touches those routes.
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import { fileURLToPath } from 'node:url';
 import { apiRateLimit } from '../api/rate-limit.js';
 import type { FrontDeps } from '../deps.js';
-import { HttpError } from '../errors.js';
 import { checkAction, checkPage } from './check-page.js';
 import { ackCheck } from './check-page-policies.js';
 import { describeJson, editCheckPage, newCheckPage, saveCheckForm } from './check-form.js';
@@ -37,10 +36,6 @@ import { addStatusPage, removeStatusPage, statusPagesPage } from './status-pages
 
 // ../../../public from src/front/web (tsx) and from dist/front/web (compiled) alike.
 const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
-
-const noSuchPage: RequestHandler = () => {
-  throw new HttpError(404, 'no such page');
-};
 
 export function webRouter(deps: FrontDeps): Router {
   const r = Router();
@@ -99,7 +94,8 @@ export function webRouter(deps: FrontDeps): Router {
   d.post('/status-pages', write, addStatusPage(deps));
   d.post('/status-pages/:slug/delete', write, removeStatusPage(deps));
   d.use('/jobs', jobsRouter(deps));
-  d.use(noSuchPage);
+  // The same 404 page as any other unknown address, inside the layout.
+  d.use(pageNotFound);
   r.use('/dashboard', d);
   // Any other address a browser asks for: a 404 page (API clients get the JSON 404 after).
   r.use(onlyPages, pageHeaders, session, pageNotFound);

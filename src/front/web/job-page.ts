@@ -1,10 +1,10 @@
-// GET /dashboard/jobs/<uuid>: one job, its dead ticks (Redrive) and its runs; POST
+// GET /dashboard/jobs/<uuid>: one job, its dead runs (Redrive) and its runs; POST
 // …/run, …/pause, …/resume, …/delete and …/runs/<run id>/redrive, through the same writes as
 // the API (db/job-write.ts), each in one transaction with the job locked.
 import type { Request, RequestHandler } from 'express';
 import { actionOf } from '../../actions/registry.js';
 import { deleteJob, pauseJob, redriveTick, resumeJob, runJobNow } from '../../db/job-write.js';
-import { findJob, scheduleOf, windowOf, type JobView } from '../../db/jobs.js';
+import { findJob, scheduleOf, shownStatus, windowOf, type JobView } from '../../db/jobs.js';
 import { deadTicks } from '../../db/jobs-page.js';
 import { transaction } from '../../db/pool.js';
 import { listRuns, type RunRow } from '../../db/ticks.js';
@@ -102,7 +102,7 @@ function facts(j: JobView, now: Date): Html {
     </dd>
     <dt>Next run</dt>
     <dd>
-      ${j.nextRun ? html`${timeCell(j.nextRun, now, '')} <span class="muted">(${absolute(j.nextRun)})</span>` : html`<span class="muted">${j.status === 'paused' ? 'paused' : 'none'}</span>`}
+      ${j.nextRun ? html`${timeCell(j.nextRun, now, '')} <span class="muted">(${absolute(j.nextRun)})</span>` : html`<span class="muted">${shownStatus(j) === 'active' ? 'none' : shownStatus(j)}</span>`}
     </dd>
     <dt>Action</dt>
     <dd>${action ? actionSummary(j.kind, action.show(j.settings as never)) : j.kind}</dd>
@@ -137,15 +137,15 @@ export function jobPage(deps: FrontDeps): RequestHandler {
     const older = runs.length === RUNS_SHOWN ? runs.at(-1)!.scheduledFor.toISOString() : null;
     const body = html`<p><a href="/dashboard/jobs">← all jobs</a></p>
       <h1 class="check-title">
-        ${j.name} <span class="badge st-${j.status === 'paused' ? 'paused' : 'up'}">${j.status}</span>
+        ${j.name} <span class="badge st-${shownStatus(j) === 'active' ? 'up' : 'paused'}">${shownStatus(j)}</span>
       </h1>
       ${facts(j, now)} ${actions(j, s)}
-      <h2>Dead ticks</h2>
+      <h2>Dead runs</h2>
       ${
         dead.length
           ? html`<p class="muted">Runs that failed every attempt. Redrive runs one again with the same Run-Id.</p>
               ${runsTable(j, dead, s, now, 'dead')}`
-          : html`<p class="muted">No dead ticks.</p>`
+          : html`<p class="muted">No dead runs.</p>`
       }
       <h2>Runs</h2>
       ${runs.length ? runsTable(j, runs, s, now, 'all') : html`<p class="muted">No runs yet.</p>`}

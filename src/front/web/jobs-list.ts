@@ -3,8 +3,8 @@
 // rows become stacked cards (jobs.css).
 import type { RequestHandler } from 'express';
 import { actionOf } from '../../actions/registry.js';
-import { scheduleOf, windowOf } from '../../db/jobs.js';
-import { jobCounts, pageJobs, type ListedJob } from '../../db/jobs-page.js';
+import { scheduleOf, shownStatus, windowOf } from '../../db/jobs.js';
+import { jobCounts, pageJobs, type JobsFilter, type ListedJob } from '../../db/jobs-page.js';
 import { jobScheduleWords } from '../../domain/job-describe.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -16,15 +16,18 @@ import { pageParam, textParam } from './params.js';
 import { sessionOf } from './session.js';
 
 export const JOBS_PAGE_SIZE = 50;
-type Filter = 'active' | 'paused' | null;
+type Filter = JobsFilter | null;
+type Counts = Record<JobsFilter, number>;
 
 function statusFilter(q: Record<string, unknown>): Filter {
   const v = textParam(q, 'status', 20);
   if (v === undefined) return null;
-  if (v !== 'active' && v !== 'paused')
-    throw new HttpError(400, `status must be active or paused (got "${v}")`);
+  if (v !== 'active' && v !== 'finished' && v !== 'paused')
+    throw new HttpError(400, `status must be active, finished or paused (got "${v}")`);
   return v;
 }
+
+const countAll = (c: Counts) => c.active + c.finished + c.paused;
 
 function lastCell(j: ListedJob, now: Date): Html {
   if (!j.lastState) return html`<span class="muted">no run yet</span>`;
@@ -36,9 +39,10 @@ function lastCell(j: ListedJob, now: Date): Html {
 
 function row(j: ListedJob, now: Date): Html {
   const action = actionOf(j.kind);
-  const st = j.status === 'paused' ? 'paused' : 'up';
+  const status = shownStatus(j);
+  const st = status === 'active' ? 'up' : 'paused';
   return html`<tr class="job st-${st}" data-uuid="${j.uuid}">
-    <td class="status" data-label="Status"><span class="badge st-${st}">${j.status}</span></td>
+    <td class="status" data-label="Status"><span class="badge st-${st}">${status}</span></td>
     <td class="name" data-label="Name">
       <a href="/dashboard/jobs/${j.uuid}">${j.name}</a>
       <div class="action">${action ? actionSummary(j.kind, action.show(j.settings as never)) : j.kind}</div>
@@ -46,24 +50,20 @@ function row(j: ListedJob, now: Date): Html {
     </td>
     <td class="schedule" data-label="Schedule">${jobScheduleWords(scheduleOf(j), windowOf(j))}</td>
     <td class="next" data-label="Next run"><div>
-      ${j.status === 'paused' ? html`<span class="muted">paused</span>` : timeCell(j.nextRun, now, 'none')}</div>
+      ${status === 'active' ? timeCell(j.nextRun, now, 'none') : html`<span class="muted">${status}</span>`}</div>
     </td>
     <td class="last" data-label="Last run"><div>${lastCell(j, now)}</div></td>
   </tr>`;
 }
 
-function tabs(
-  status: Filter,
-  tag: string | null,
-  counts: { active: number; paused: number },
-): Html {
+function tabs(status: Filter, tag: string | null, counts: Counts): Html {
   const tab = (s: Filter, label: string, n: number) =>
     html`<a class="tab${status === s ? ' current' : ''}" href="/dashboard/jobs${query({ tag, status: s })}"
       >${label} <b>${n}</b></a
     >`;
   return html`<nav class="tabs" aria-label="Filter by status">
-    ${tab(null, 'all', counts.active + counts.paused)} ${tab('active', 'active', counts.active)}
-    ${tab('paused', 'paused', counts.paused)}
+    ${tab(null, 'all', countAll(counts))} ${tab('active', 'active', counts.active)}
+    ${tab('finished', 'finished', counts.finished)} ${tab('paused', 'paused', counts.paused)}
   </nav>`;
 }
 
@@ -95,7 +95,7 @@ export function jobsListPage(deps: FrontDeps): RequestHandler {
         limit: JOBS_PAGE_SIZE,
       }),
     ]);
-    const total = status ? counts[status] : counts.active + counts.paused;
+    const total = status ? counts[status] : countAll(counts);
     const body = html`<div class="title-row">
         <h1>Jobs${tag ? html` <span class="muted">tagged ${tag}</span>` : ''}</h1>
         ${s.scope === 'write' ? html`<a class="button primary" href="/dashboard/jobs/new">New job</a>` : ''}
