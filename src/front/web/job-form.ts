@@ -16,7 +16,7 @@ import { HttpError } from '../errors.js';
 import { formBody, inputOf, jobForm, list, newJobForm, type FormState } from './job-form-input.js';
 import { jobFormView, type FormView } from './job-form-view.js';
 import { pathJobUuid } from './job-page.js';
-import { layout } from './layout.js';
+import { sendJobsPage } from './jobs-layout.js';
 import { sessionOf } from './session.js';
 
 /** Fields that cannot be left out to look for more errors: the API requires them. */
@@ -81,18 +81,11 @@ async function sendForm(
 ): Promise<void> {
   const s = sessionOf(res);
   const channels = await listChannelRows(deps.pool, s.accountId);
-  res.status(status).set('Cache-Control', 'no-store').type('html');
-  res.send(
-    layout(
-      {
-        title: v.title,
-        account: s.account,
-        csrf: s.csrf,
-        scripts: ['jobs.js'],
-        styles: ['jobs.css'],
-      },
-      jobFormView({ ...v, csrf: s.csrf, channels }),
-    ).text,
+  sendJobsPage(
+    res,
+    s,
+    { title: v.title, status, script: 'jobs.js' },
+    jobFormView({ ...v, csrf: s.csrf, channels }),
   );
 }
 

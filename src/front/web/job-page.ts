@@ -16,8 +16,8 @@ import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { timeCell } from './check-cells.js';
 import { html, query, type Html } from './html.js';
+import { sendJobsPage } from './jobs-layout.js';
 import { actionSummary, outcomeCell, runStateBadge } from './job-cells.js';
-import { layout } from './layout.js';
 import { sessionOf, type WebSession } from './session.js';
 
 const RUNS_SHOWN = 50;
@@ -150,19 +150,7 @@ export function jobPage(deps: FrontDeps): RequestHandler {
       <h2>Runs</h2>
       ${runs.length ? runsTable(j, runs, s, now, 'all') : html`<p class="muted">No runs yet.</p>`}
       ${older ? html`<nav class="pager"><a href="/dashboard/jobs/${j.uuid}${query({ before: older })}">older runs →</a></nav>` : ''}`;
-    res.set('Cache-Control', 'no-store').type('html');
-    res.send(
-      layout(
-        {
-          title: j.name,
-          account: s.account,
-          csrf: s.csrf,
-          scripts: ['dashboard.js'],
-          styles: ['jobs.css'],
-        },
-        body,
-      ).text,
-    );
+    sendJobsPage(res, s, { title: j.name, script: 'dashboard.js' }, body);
   };
 }
 

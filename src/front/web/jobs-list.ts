@@ -10,8 +10,8 @@ import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { timeCell } from './check-cells.js';
 import { html, query, type Html } from './html.js';
+import { sendJobsPage } from './jobs-layout.js';
 import { actionSummary, runStateBadge } from './job-cells.js';
-import { layout } from './layout.js';
 import { pageParam, textParam } from './params.js';
 import { sessionOf } from './session.js';
 
@@ -122,18 +122,6 @@ export function jobsListPage(deps: FrontDeps): RequestHandler {
             </table>`
       }
       ${pager(status, tag, page, total)}`;
-    res.set('Cache-Control', 'no-store').type('html');
-    res.send(
-      layout(
-        {
-          title: 'Jobs',
-          account: s.account,
-          csrf: s.csrf,
-          scripts: ['dashboard.js'],
-          styles: ['jobs.css'],
-        },
-        body,
-      ).text,
-    );
+    sendJobsPage(res, s, { title: 'Jobs', script: 'dashboard.js' }, body);
   };
 }
