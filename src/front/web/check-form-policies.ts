@@ -2,7 +2,7 @@
 // dependencies and snooze. Like the rest of the form, these become the API's body fields
 // (domain/policy-input.ts checks them) so a bad value gets the API's message by its field.
 import { POLICY_FIELDS } from '../../domain/policy-input.js';
-import { field, formList, formText, type FieldErrors } from './form.js';
+import { checkboxes, field, formList, formText, type FieldErrors } from './form.js';
 import { html, type Html } from './html.js';
 
 export { POLICY_FIELDS };
@@ -103,26 +103,20 @@ function text(name: string, label: string, value: string, hint: string, errors: 
 }
 
 function parentsField(v: PolicyFormValues, checks: CheckChoice[], errors: FieldErrors): Html {
-  const error = errors.depends_on;
-  return html`<fieldset class="field${error ? ' invalid' : ''}" data-field="depends_on">
-    <legend>Depends on</legend>
-    <input type="hidden" name="depends_listed" value="1" />
-    ${checks.length === 0 ? html`<p class="muted">No other checks.</p>` : ''}
-    ${checks.map(
-      (c) =>
-        html`<label class="choice"
-          ><input
-            type="checkbox"
-            name="depends"
-            value="${c.uuid}"
-            ${v.dependsOn.includes(c.uuid) ? 'checked' : ''}
-          />
-          ${c.name}</label
-        >`,
-    )}
-    <div class="hint">while one of these is down, this check's misses go into its alert</div>
-    ${error ? html`<div class="field-error" id="depends_on-error" role="alert">${error}</div>` : ''}
-  </fieldset>`;
+  return checkboxes({
+    field: 'depends_on',
+    legend: 'Depends on',
+    name: 'depends',
+    listed: 'depends_listed',
+    choices: checks.map((c) => ({
+      value: c.uuid,
+      label: html`${c.name}`,
+      checked: v.dependsOn.includes(c.uuid),
+    })),
+    errors,
+    empty: html`<p class="muted">No other checks.</p>`,
+    hint: "while one of these is down, this check's misses go into its alert",
+  });
 }
 
 /** The "Alert policies" fieldset; `checks`: the account's other checks (for depends_on). */

@@ -17,7 +17,15 @@ import { scheduleWords } from '../../domain/describe.js';
 import { lockPathCheck, writeCheck } from '../api/checks-write.js';
 import type { FrontDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { errorsOf, field, formError, formList, formText, type FieldErrors } from './form.js';
+import {
+  checkboxes,
+  errorsOf,
+  field,
+  formError,
+  formList,
+  formText,
+  type FieldErrors,
+} from './form.js';
 import { html, type Html } from './html.js';
 import { layout } from './layout.js';
 import { sessionOf, type WebSession } from './session.js';
@@ -247,24 +255,18 @@ function channelsField(v: CheckFormValues, channels: ApiChannel[], errors: Field
       <span class="label">Alerts go to</span>
       <p class="muted">No channels yet: <a href="/dashboard/channels/new">add one</a>.</p>
     </div>`;
-  const error = errors.channels;
-  return html`<fieldset class="field${error ? ' invalid' : ''}" data-field="channels">
-    <legend>Alerts go to</legend>
-    <input type="hidden" name="channels_listed" value="1" />
-    ${channels.map(
-      (c) =>
-        html`<label class="choice"
-          ><input
-            type="checkbox"
-            name="channel"
-            value="${c.id}"
-            ${v.channels.includes(c.id) ? 'checked' : ''}
-          />
-          ${c.name} <span class="muted">(${c.kind})</span></label
-        >`,
-    )}
-    ${error ? html`<div class="field-error" id="channels-error" role="alert">${error}</div>` : ''}
-  </fieldset>`;
+  return checkboxes({
+    field: 'channels',
+    legend: 'Alerts go to',
+    name: 'channel',
+    listed: 'channels_listed',
+    choices: channels.map((c) => ({
+      value: c.id,
+      label: html`${c.name} <span class="muted">(${c.kind})</span>`,
+      checked: v.channels.includes(c.id),
+    })),
+    errors,
+  });
 }
 
 /** Name, slug, description and tags. */

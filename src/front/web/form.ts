@@ -38,6 +38,40 @@ export function field(o: FieldOptions): Html {
   </div>`;
 }
 
+export interface CheckboxesOptions {
+  /** The data-field and the key of its error (the API's field: channels, depends_on). */
+  field: string;
+  legend: string;
+  /** The checkboxes' name, and the hidden marker saying the list was shown (`<x>_listed`):
+   * with it, no box ticked means "none", not "unchanged". */
+  name: string;
+  listed: string;
+  choices: { value: string | number; label: Html; checked: boolean }[];
+  errors: FieldErrors;
+  /** Shown when there is no choice at all. */
+  empty?: Html;
+  hint?: string;
+}
+
+/** A fieldset of checkboxes with its error, as the check form's channels and parents. */
+export function checkboxes(o: CheckboxesOptions): Html {
+  const error = o.errors[o.field];
+  return html`<fieldset class="field${error ? ' invalid' : ''}" data-field="${o.field}">
+    <legend>${o.legend}</legend>
+    <input type="hidden" name="${o.listed}" value="1" />
+    ${o.choices.length === 0 && o.empty ? o.empty : ''}
+    ${o.choices.map(
+      (c) =>
+        html`<label class="choice"
+          ><input type="checkbox" name="${o.name}" value="${c.value}" ${c.checked ? 'checked' : ''} />
+          ${c.label}</label
+        >`,
+    )}
+    ${o.hint ? html`<div class="hint">${o.hint}</div>` : ''}
+    ${error ? html`<div class="field-error" id="${o.field}-error" role="alert">${error}</div>` : ''}
+  </fieldset>`;
+}
+
 /** The error of no field in particular, above the form. */
 export function formError(errors: FieldErrors): Html {
   return errors[''] ? html`<p class="error" role="alert">${errors['']}</p>` : html``;
