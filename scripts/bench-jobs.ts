@@ -25,6 +25,7 @@ import { createLogger } from '../src/log.js';
 import { createTransports } from '../src/notify/transports.js';
 import { outboundClient, type OutboundClient } from '../src/outbound/client.js';
 import { openBenchDatabase, topStatements } from './bench-db.js';
+import { jobValues } from '../test/helpers/jobs.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,22 +107,15 @@ async function addJobs(pool: Pool, n: number, make: (i: number) => JobValues): P
   return ids;
 }
 
-const values = (name: string, url: string, extra: Partial<JobValues>): JobValues => ({
-  name,
-  tags: [],
-  schedule: { kind: 'every', seconds: 3600 },
-  start: null,
-  end: null,
-  kind: 'http',
-  settings: { method: 'POST', url, headers: {}, body: '{}', expectedStatuses: [] },
-  timeoutMs: 10_000,
-  maxAttempts: 5,
-  overlap: 'skip',
-  catchUp: 'latest',
-  startingDeadline: null,
-  secret: null,
-  ...extra,
-});
+// The tests' job (test/helpers/jobs.ts), hourly, with a JSON body and a 10 s timeout.
+const values = (name: string, url: string, extra: Partial<JobValues>): JobValues =>
+  jobValues(url, {
+    name,
+    schedule: { kind: 'every', seconds: 3600 },
+    settings: { method: 'POST', url, headers: {}, body: '{}', expectedStatuses: [] },
+    timeoutMs: 10_000,
+    ...extra,
+  });
 
 /**
  * CPU time (ms) used so far by this process and by the PostgreSQL server (the postmaster and
