@@ -11,7 +11,7 @@ import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { startHttpReceiver } from '../helpers/receivers.js';
-import { signIn, type Agent } from '../helpers/web.js';
+import { fieldError, signIn, unescapeHtml, type Agent } from '../helpers/web.js';
 
 const db = await testDatabase();
 const BASE = 'http://cron.example.com';
@@ -23,35 +23,15 @@ const rw = await newKey(db.pool, A, 'write');
 const ro = await newKey(db.pool, A, 'read');
 const { agent, csrf } = await signIn(app, rw);
 
-function unescape(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-/** The error shown in the block of field `name` (data-field="name"), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  const start = page.indexOf(`data-field="${name}"`);
-  assert.ok(start > 0, `the form has a field ${name}`);
-  const next = page.indexOf('data-field="', start + 10);
-  const block = page.slice(start, next < 0 ? undefined : next);
-  const m = /class="field-error"[^>]*>([^<]*)</.exec(block);
-  return m ? unescape(m[1]!) : undefined;
-}
-
 /** The hint of field `name`. */
 function fieldHint(page: string, name: string): string {
   const m = new RegExp(`id="${name}-hint">([^<]*)<`).exec(page);
   assert.ok(m, `field ${name} has a hint`);
-  return unescape(m[1]!);
+  return unescapeHtml(m[1]!);
 }
 
 function allErrors(page: string): string[] {
-  return [...page.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => unescape(m[1]!));
+  return [...page.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => unescapeHtml(m[1]!));
 }
 
 async function counts(): Promise<string> {
@@ -121,7 +101,7 @@ describe('the check form', () => {
       assert.equal(fieldError(res.text, fieldName), expected, JSON.stringify(change));
       assert.deepEqual(allErrors(res.text), [expected], 'one message, next to its field');
       // Not a second time in the schedule's words under the fields.
-      assert.equal(unescape(res.text).split(expected).length - 1, 1, `${expected} shown once`);
+      assert.equal(unescapeHtml(res.text).split(expected).length - 1, 1, `${expected} shown once`);
       // The form keeps what was typed.
       for (const v of Object.values(change))
         // eslint-disable-next-line no-control-regex -- a control character is not shown as typed

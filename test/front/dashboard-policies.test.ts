@@ -12,7 +12,7 @@ import { newAccount, newKey } from '../helpers/api.js';
 import { frontDeps } from '../helpers/app.js';
 import { backDeps } from '../helpers/back.js';
 import { testDatabase } from '../helpers/db.js';
-import { signIn, type Agent } from '../helpers/web.js';
+import { fieldError, signIn, type Agent } from '../helpers/web.js';
 
 const db = await testDatabase();
 const T0 = Date.parse('2026-03-02T10:00:00Z');
@@ -35,25 +35,6 @@ const api = {
   post: (path: string, body: object) =>
     request(app).post(`/api/v3${path}`).set('X-Api-Key', rw).send(body),
 };
-
-function unescape(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-/** The error shown in the block of field `name` (data-field="name"), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  const start = page.indexOf(`data-field="${name}"`);
-  assert.ok(start > 0, `the form has a field ${name}`);
-  const next = page.indexOf('data-field="', start + 10);
-  const block = page.slice(start, next < 0 ? undefined : next);
-  const m = /class="field-error"[^>]*>([^<]*)</.exec(block);
-  return m ? unescape(m[1]!) : undefined;
-}
 
 const BASE_FORM = { kind: 'period', timeout: '3600', grace: '300', channels_listed: '1' };
 

@@ -29,3 +29,24 @@ export async function signIn(
   assert.equal(page.status, 200, page.text);
   return { agent, csrf: csrfOf(page.text) };
 }
+
+/** Text as the pages escape it (src/front/web/html.ts), back to what was written. */
+export function unescapeHtml(s: string): string {
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#96;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The error the check and channel forms show in field `name`'s block (data-field), or undefined. */
+export function fieldError(page: string, name: string): string | undefined {
+  const start = page.indexOf(`data-field="${name}"`);
+  assert.ok(start > 0, `the form has a field ${name}`);
+  const next = page.indexOf('data-field="', start + 10);
+  const block = page.slice(start, next < 0 ? undefined : next);
+  const m = /class="field-error"[^>]*>([^<]*)</.exec(block);
+  return m ? unescapeHtml(m[1]!) : undefined;
+}
