@@ -6,10 +6,6 @@ import type { Logger } from '../log.js';
 /** After one warning, the other losses of the same burst are logged at debug only. */
 export const IDLE_ERROR_QUIET_MS = 60_000;
 
-/**
- * The pool's idle-error handler: at debug while the process is stopping (expected then);
- * otherwise one warning a burst, one line without a stack (the pool reconnects by itself).
- */
 function fieldsOf(err: Error): { code: unknown; reason: string } {
   return { code: (err as { code?: unknown }).code, reason: err.message };
 }
@@ -26,6 +22,10 @@ export function listenErrorLog(
   };
 }
 
+/**
+ * The pool's idle-error handler: at debug while the process is stopping (expected then);
+ * otherwise one warning a burst, one line without a stack (the pool reconnects by itself).
+ */
 export function idleErrorLog(
   logger: Logger,
   stopping: () => boolean,
