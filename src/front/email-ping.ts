@@ -5,6 +5,7 @@
 import type { PingResult } from '../db/ping.js';
 import type { PingKind } from '../domain/ping.js';
 import type { FrontDeps } from './deps.js';
+import { storedBody } from './ping.js';
 import { submitPing } from './submit-ping.js';
 
 export interface EmailPing {
@@ -18,13 +19,6 @@ export interface EmailPing {
   from: string;
 }
 
-/** The first `limit` bytes of `text`, cut on a character boundary. */
-function capped(text: string, limit: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= limit) return text;
-  return new TextDecoder().decode(bytes.subarray(0, limit), { stream: true });
-}
-
 export async function recordEmailPing(deps: FrontDeps, p: EmailPing): Promise<PingResult> {
   const limit = deps.config.pings.bodyLimitBytes;
   const request = {
@@ -36,7 +30,9 @@ export async function recordEmailPing(deps: FrontDeps, p: EmailPing): Promise<Pi
     address: p.address,
     method: 'EMAIL',
     userAgent: `email from ${p.from || '<>'}`.slice(0, 500),
-    body: capped(p.body, limit),
+    // The one rule for a stored body (a NUL, which text columns cannot hold, becomes U+FFFD;
+    // cut on a character boundary): this adapter's own cut kept the NUL, and the insert failed.
+    body: storedBody(Buffer.from(p.body, 'utf8'), false, limit),
     bodySize: Buffer.byteLength(p.body),
     globalSlack: deps.config.slack !== undefined,
   };

@@ -228,3 +228,12 @@ test('bad keyword settings are a 400 naming the field, and change nothing', asyn
   const { rows } = await db.pool.query(`SELECT 1 FROM checks WHERE name = 'bad-create'`);
   assert.equal(rows.length, 0);
 });
+
+test('a NUL in the mail is stored as U+FFFD, as a ping body with one is', async () => {
+  const uuid = await newCheck('nas-nul');
+  const info = await send(`${uuid}@${DOMAIN}`, 'Report', 'before\u0000after');
+  assert.match(info.response, /^250/);
+  const got = await pings(uuid);
+  assert.equal(got.length, 1);
+  assert.equal(got[0]!.body, 'Subject: Report\n\nbefore\uFFFDafter');
+});
