@@ -20,8 +20,15 @@ async function sql(url: string, text: string): Promise<void> {
 export async function topStatements(url: string, n = 12): Promise<string[]> {
   const pool = createPool(url, 1, () => undefined);
   try {
-    const { rows } = await pool.query<{ ms: number; calls: number; rows: number; q: string }>(
-      `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int,
+    const { rows } = await pool.query<{
+      ms: number;
+      mean: number;
+      calls: number;
+      rows: number;
+      q: string;
+    }>(
+      `SELECT round(total_exec_time)::int AS ms, round(mean_exec_time::numeric, 3)::float AS mean,
+              calls::int, rows::int,
               left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
       [n],
@@ -29,7 +36,7 @@ export async function topStatements(url: string, n = 12): Promise<string[]> {
     await pool.query('SELECT pg_stat_statements_reset()');
     return rows.map(
       (r) =>
-        `${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(7)} rows  ${r.q}`,
+        `${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(6)} calls ${r.mean.toFixed(3).padStart(8)} ms each ${String(r.rows).padStart(7)} rows  ${r.q}`,
     );
   } finally {
     await pool.end();

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { settings } from '../src/config.js';
-import { openBenchDatabase } from './bench-db.js';
+import { openBenchDatabase, topStatements } from './bench-db.js';
 import { cpuMs, pgCpu, pgCpuBetween } from './bench-back.js';
 
 const run = promisify(execFile);
@@ -34,11 +34,16 @@ const { values: args } = parseArgs({
     forms: { type: 'string', default: 'uuid' },
     // Pairs of (bare node:http, front) runs per target, alternated: A/B/A/B with 2.
     rounds: { type: 'string', default: '1' },
+    // Seconds of every target against the front before anything is measured: the first
+    // target measured otherwise paid for V8's warm-up alone (uuid ran ~30 % slower first).
+    warmup: { type: 'string', default: '2' },
     // A setting of the front for this run, e.g. --set DATABASE_POOL_MAX=20 (repeatable).
     set: { type: 'string', multiple: true, default: [] },
     // SQL run after the migrations, for schema experiments (e.g. --sql 'DROP INDEX checks_due'
     // to see what HOT updates of checks would give; the back would no longer work).
     sql: { type: 'string', multiple: true, default: [] },
+    // Where PostgreSQL spent its time in each front run (pg_stat_statements, top statements).
+    statements: { type: 'boolean', default: false },
   },
 });
 const MODES = args.modes!.split(',');
@@ -99,8 +104,9 @@ async function wrk(
   connections: number,
   close: boolean,
   script: string,
+  seconds = SECONDS,
 ): Promise<Result> {
-  const argv = ['-t2', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script];
+  const argv = ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script];
   if (close) argv.push('-H', 'Connection: close');
   const { stdout } = await run('wrk', [...argv, url], { maxBuffer: 1 << 20 });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
@@ -125,7 +131,7 @@ function rssMb(pid: number): Promise<number> {
 
 async function main() {
   const children: ChildProcess[] = [];
-  const db = await openBenchDatabase('ping');
+  const db = await openBenchDatabase('ping', args.statements);
   const tmp = db.dir;
   try {
     for (const statement of args.sql!) {
@@ -214,8 +220,11 @@ async function main() {
       200,
     );
 
+    for (const t of scripts)
+      if (Number(args.warmup) > 0)
+        await wrk(`http://127.0.0.1:${frontPort}`, 64, false, t.file, Number(args.warmup));
     console.log(
-      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')} --forms ${FORMS.join(',')} --rounds ${ROUNDS}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')} --forms ${FORMS.join(',')} --rounds ${ROUNDS} --warmup ${args.warmup}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
     );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box; load average before: ${os
@@ -234,6 +243,7 @@ async function main() {
           // machine's load (other work on the box) hits both sides of the ratio alike.
           for (let round = 0; round < ROUNDS; round++) {
             const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
+            if (args.statements) await topStatements(db.url, 0);
             const before = await count();
             const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
             const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, t.file);
@@ -246,6 +256,8 @@ async function main() {
             console.log(
               `${t.name.padEnd(22)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${(r.rps / ceiling.rps).toFixed(2).padEnd(7)}  ${per(frontMs)} + ${per(dbMs)}`,
             );
+            if (args.statements)
+              for (const line of await topStatements(db.url, 6)) console.log(`    ${line}`);
           }
         }
       }

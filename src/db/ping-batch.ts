@@ -93,6 +93,9 @@ export async function flushPings(pool: Pool, batch: PingRequest[]): Promise<Sett
       // A bad row in the statement: nothing of it was written; the locked path isolates it.
     }
     const rest = batch.flatMap((_, i) => (settled[i] ? [] : [i]));
+    // Most flushes are all fast: an empty locked transaction cost three more round trips
+    // (BEGIN, the locking read, COMMIT), a third of a spread flush's time.
+    if (rest.length === 0) return settled as Settled<PingResult>[];
     const locked = await flushLocked(
       client,
       rest.map((i) => batch[i]!),
