@@ -125,6 +125,7 @@ export async function updateApiCheck(
   await db.query(
     `UPDATE checks SET name = $2, slug = $3, tags = $4, description = $5, kind = $6, period = $7,
                        cron = $8, tz = $9, grace = $10, manual_resume = $11, next_deadline = $12,
+                       sweep_at = $12,
                        updated_at = $13
       WHERE id = $1`,
     [
@@ -196,7 +197,7 @@ async function setIdle(
   now: Date,
 ): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = $2, next_deadline = NULL, started_at = NULL, run_id = NULL, updated_at = $3,
+    `UPDATE checks SET status = $2, next_deadline = NULL, sweep_at = NULL, started_at = NULL, run_id = NULL, updated_at = $3,
             down_unalerted = false, fail_streak = 0, ok_streak = 0, policy_due_at = NULL
       WHERE id = $1`,
     [id, status, now],

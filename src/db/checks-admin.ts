@@ -90,7 +90,7 @@ export async function updateSchedule(
   now: Date,
 ): Promise<void> {
   await db.query(
-    `UPDATE checks SET kind = $2, period = $3, cron = $4, tz = $5, grace = $6, next_deadline = $7, updated_at = $8 WHERE id = $1`,
+    `UPDATE checks SET kind = $2, period = $3, cron = $4, tz = $5, grace = $6, next_deadline = $7, sweep_at = $7, updated_at = $8 WHERE id = $1`,
     [id, s.kind, s.period, s.cron, s.tz, s.grace, nextDeadline, now],
   );
 }

@@ -54,17 +54,27 @@ export interface DueCheck extends MissCheck {
 
 /**
  * Claims up to `limit` checks whose stored deadline has passed, through the partial index
- * checks_due (invariant 2). SKIP LOCKED lets several back instances sweep side by side, and
- * a check being checked in right now is left to that check-in.
+ * checks_sweep (invariant 2). SKIP LOCKED lets several back instances sweep side by side, and
+ * a check being checked in right now is left to that check-in. Checks whose sweep_at (a lower
+ * bound, migration 0020) passed while their deadline did not get sweep_at = next_deadline in
+ * the same statement, up to `limit` of them, so the index scan does not walk them again.
  */
 export async function claimDueChecks(db: Queryable, now: Date, limit: number): Promise<DueCheck[]> {
   const { rows } = await db.query<DueCheck>(
-    `SELECT c.id, c.uuid, c.name, c.account_id AS "accountId", a.name AS account, c.status,
+    `WITH rearmed AS (
+       UPDATE checks SET sweep_at = next_deadline
+        WHERE id = ANY(ARRAY(
+          SELECT id FROM checks
+           WHERE sweep_at <= $1 AND (next_deadline IS NULL OR next_deadline > $1)
+           ORDER BY sweep_at LIMIT $2
+             FOR UPDATE SKIP LOCKED))
+     )
+     SELECT c.id, c.uuid, c.name, c.account_id AS "accountId", a.name AS account, c.status,
             c.site, c.last_address AS address, c.last_ping_at AS "lastPingAt", c.next_deadline AS deadline,
             c.kind, c.period, c.cron, c.tz, c.grace, c.started_at AS "startedAt", ${POLICY_COLUMNS}
        FROM checks c JOIN accounts a ON a.id = c.account_id
-      WHERE c.next_deadline <= $1
-      ORDER BY c.next_deadline
+      WHERE c.sweep_at <= $1 AND c.next_deadline <= $1
+      ORDER BY c.sweep_at
       LIMIT $2
         FOR UPDATE OF c SKIP LOCKED`,
     [now, limit],
@@ -75,7 +85,7 @@ export async function claimDueChecks(db: Queryable, now: Date, limit: number): P
 /** Down, and out of the due index until the next check-in stores a new deadline. */
 export async function markDown(db: Queryable, ids: number[], now: Date): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = 'down', next_deadline = NULL, updated_at = $2 WHERE id = ANY($1::bigint[])`,
+    `UPDATE checks SET status = 'down', next_deadline = NULL, sweep_at = NULL, updated_at = $2 WHERE id = ANY($1::bigint[])`,
     [ids, now],
   );
 }
@@ -90,7 +100,7 @@ export async function keepExpecting(
 ): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `UPDATE checks c SET next_deadline = u.d, fail_streak = u.f
+    `UPDATE checks c SET next_deadline = u.d, sweep_at = u.d, fail_streak = u.f
        FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS u(id, d, f)
       WHERE c.id = ANY($1::bigint[]) AND c.id = u.id`,
     [rows.map((r) => r.id), rows.map((r) => r.deadline), rows.map((r) => r.failStreak)],
@@ -99,16 +109,16 @@ export async function keepExpecting(
 
 /** A check the sweeper cannot evaluate is looked at again later instead of crash-looping it. */
 export async function pushDeadline(db: Queryable, id: number, until: Date): Promise<void> {
-  await db.query(`UPDATE checks SET next_deadline = $2 WHERE id = $1`, [id, until]);
+  await db.query(`UPDATE checks SET next_deadline = $2, sweep_at = $2 WHERE id = $1`, [id, until]);
 }
 
 /**
- * The earliest stored deadline or alert-policy action: index-only min()s over checks_due
- * and checks_policy_due (least() skips a NULL).
+ * When the sweep must look next: the earliest deadline bound or alert-policy action,
+ * index-only min()s over checks_sweep and checks_policy_due (least() skips a NULL).
  */
 export async function earliestDeadline(db: Queryable): Promise<Date | undefined> {
   const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT least((SELECT min(next_deadline) FROM checks WHERE next_deadline IS NOT NULL),
+    `SELECT least((SELECT min(sweep_at) FROM checks WHERE sweep_at IS NOT NULL),
                   (SELECT min(policy_due_at) FROM checks WHERE policy_due_at IS NOT NULL)) AS at`,
   );
   return rows[0]?.at ?? undefined;

@@ -39,12 +39,12 @@ export async function importCheck(
     : (p.deadline ?? new Date(now.getTime() + (p.period + p.grace) * 1000));
   const { rows } = await client.query<{ id: number; inserted: boolean }>(
     `INSERT INTO checks (account_id, name, kind, period, grace, status, email, site, last_address,
-                         last_ping_at, next_deadline, created_at, updated_at, gocron_origin)
-     VALUES ($1, $2, 'simple', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, true)
+                         last_ping_at, next_deadline, sweep_at, created_at, updated_at, gocron_origin)
+     VALUES ($1, $2, 'simple', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, true)
      ON CONFLICT (account_id, name) DO UPDATE
         SET period = excluded.period, grace = excluded.grace, status = excluded.status, email = excluded.email,
             site = excluded.site, last_address = excluded.last_address, last_ping_at = excluded.last_ping_at,
-            next_deadline = excluded.next_deadline, updated_at = excluded.updated_at
+            next_deadline = excluded.next_deadline, sweep_at = excluded.sweep_at, updated_at = excluded.updated_at
       WHERE checks.last_ping_at IS NULL OR checks.last_ping_at < excluded.last_ping_at
      RETURNING id, (xmax = 0) AS inserted`,
     [

@@ -127,7 +127,7 @@ export async function readLags(db: Queryable, now: Date): Promise<Lags> {
     `SELECT extract(epoch FROM $1::timestamptz -
               (SELECT min(created_at) FROM notifications WHERE state = 'pending'))::float8 AS oldest,
             extract(epoch FROM $1::timestamptz -
-              (SELECT min(next_deadline) FROM checks WHERE next_deadline <= $1))::float8 AS sweep,
+              (SELECT min(next_deadline) FROM checks WHERE sweep_at <= $1 AND next_deadline <= $1))::float8 AS sweep,
             extract(epoch FROM $1::timestamptz -
               (SELECT max(seen_at) FROM back_instances))::float8 AS back`,
     [now],

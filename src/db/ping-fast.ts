@@ -75,6 +75,9 @@ const FAST = `WITH k AS (
            period = coalesce(a.period, c.period), grace = coalesce(a.grace, c.grace),
            email = coalesce(a.email, c.email), site = coalesce(a.site, c.site),
            next_deadline = a.at + make_interval(secs => coalesce(a.period, c.period) + coalesce(a.grace, c.grace)),
+           -- Mostly unchanged, so the update is HOT (migration 0020).
+           sweep_at = sweep_at_after(c.sweep_at,
+             a.at + make_interval(secs => coalesce(a.period, c.period) + coalesce(a.grace, c.grace)), a.at),
            last_ping_at = a.at, last_address = coalesce(a.address, c.last_address),
            updated_at = a.at, ping_count = c.ping_count + a.cnt
       FROM agg a

@@ -49,7 +49,8 @@ export async function writeCheckins(
            period integer, grace integer, email text, site boolean)
        ), updated AS (
          UPDATE checks c
-            SET status = u.status, next_deadline = u.next_deadline, started_at = u.started_at,
+            SET status = u.status, next_deadline = u.next_deadline,
+                sweep_at = sweep_at_after(c.sweep_at, u.next_deadline, u.at), started_at = u.started_at,
                 run_id = u.run_id, last_ping_at = coalesce(u.last_ping_at, c.last_ping_at),
                 last_duration = coalesce(u.duration, c.last_duration),
                 last_address = coalesce(u.address, c.last_address),

@@ -189,7 +189,7 @@ describe('a miss sends one alert per channel, a check-in one recovery', () => {
 });
 
 describe('the sweeper', () => {
-  test('reads due checks through the partial index on next_deadline', async () => {
+  test('reads due checks through the partial index on sweep_at', async () => {
     await db.pool.query(
       `INSERT INTO checks (account_id, name, period, grace, status, next_deadline)
        SELECT (SELECT id FROM accounts LIMIT 1), 'bulk-' || i, 60, 60, 'up', now() + interval '1 day'
@@ -198,7 +198,8 @@ describe('the sweeper', () => {
     await db.pool.query('ANALYZE checks');
     const { rows } = await db.pool.query(
       `EXPLAIN (FORMAT JSON) SELECT c.id FROM checks c JOIN accounts a ON a.id = c.account_id
-        WHERE c.next_deadline <= $1 ORDER BY c.next_deadline LIMIT 500 FOR UPDATE OF c SKIP LOCKED`,
+        WHERE c.sweep_at <= $1 AND c.next_deadline <= $1 ORDER BY c.sweep_at LIMIT 500
+          FOR UPDATE OF c SKIP LOCKED`,
       [new Date()],
     );
     const scans: string[] = [];
@@ -213,7 +214,7 @@ describe('the sweeper', () => {
       for (const child of node.Plans ?? []) walk(child as typeof node);
     };
     walk(rows[0]['QUERY PLAN'][0].Plan);
-    assert.deepEqual(scans, ['Index Scan checks_due']);
+    assert.deepEqual(scans, ['Index Scan checks_sweep']);
     await db.pool.query(`DELETE FROM checks WHERE name LIKE 'bulk-%'`);
   });
 

@@ -1,0 +1,39 @@
+-- Issue 14: a check-in updates its check in place (a HOT update, no new index entries).
+--
+-- Every check-in moves next_deadline, and the sweep's index on it (checks_due) made every
+-- such update write a new index entry, a new heap tuple off the page, and more vacuum work.
+-- The sweep now reads sweep_at instead: a lower bound of next_deadline that a check-in
+-- leaves alone while it is still at least halfway from the check-in to the new deadline
+-- (sweep_at_after). A check pinged a thousand times a period moves it about twice a period;
+-- a cron job pinged once a period moves it on each check-in, as before.
+--
+-- The sweep claims the checks whose sweep_at has passed; one whose deadline is in fact later
+-- gets sweep_at = next_deadline and is not touched otherwise (claimDueChecks).
+ALTER TABLE checks ADD COLUMN sweep_at timestamptz;
+UPDATE checks SET sweep_at = next_deadline WHERE next_deadline IS NOT NULL;
+
+-- The guarantee the sweep needs, kept by the database for every writer: a deadline is never
+-- before its bound (else that miss would be alerted late), and no deadline, no bound. A writer
+-- that sets next_deadline alone (an edit, a pause, an import) gets sweep_at = next_deadline;
+-- the check-in writers' kept bound passes the WHEN clause untouched, so the function is not
+-- even called on the hot path.
+CREATE FUNCTION checks_sweep_at_bound() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.sweep_at := NEW.next_deadline;
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER checks_sweep_at_bound BEFORE INSERT OR UPDATE ON checks FOR EACH ROW
+  WHEN (NEW.sweep_at IS DISTINCT FROM NEW.next_deadline
+        AND (NEW.next_deadline IS NULL OR NEW.sweep_at IS NULL OR NEW.sweep_at > NEW.next_deadline))
+  EXECUTE FUNCTION checks_sweep_at_bound();
+
+CREATE INDEX checks_sweep ON checks (sweep_at) WHERE sweep_at IS NOT NULL;
+DROP INDEX checks_due;
+
+-- The bound after a check-in at `at` sets the deadline to `deadline`: the kept bound while it
+-- is not after the deadline and at or past the midpoint of the two, else the deadline itself.
+-- A SQL function of one expression: the planner inlines it.
+CREATE FUNCTION sweep_at_after(kept timestamptz, deadline timestamptz, at timestamptz)
+  RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE WHEN kept <= deadline AND kept - at >= deadline - kept THEN kept ELSE deadline END;

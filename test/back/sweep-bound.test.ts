@@ -1,0 +1,108 @@
+// The sweep's bound (migration 0020): check-ins leave sweep_at alone while it is at least
+// halfway from the check-in to the new deadline, so their updates of the check are HOT; the
+// sweep still alerts a miss at its deadline, and any writer that moves the deadline before
+// the bound (or clears it) gets the bound moved with it.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import request from 'supertest';
+import { sweepOnce } from '../../src/back/sweep.js';
+import { earliestDeadline } from '../../src/db/checks.js';
+import { createApp } from '../../src/front/app.js';
+import { frontDeps } from '../helpers/app.js';
+import { backDeps } from '../helpers/back.js';
+import { testDatabase } from '../helpers/db.js';
+
+const db = await testDatabase();
+const back = backDeps(db.pool, {});
+let clock = new Date('2026-03-01T00:00:00Z');
+const app = createApp(frontDeps(db.pool, { clock: () => clock }));
+const t0 = clock.getTime();
+const at = (s: number) => (clock = new Date(t0 + s * 1000));
+const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
+
+async function bounds(name: string) {
+  const { rows } = await db.pool.query<{
+    sweep_at: Date | null;
+    next_deadline: Date | null;
+    status: string;
+  }>('SELECT sweep_at, next_deadline, status FROM checks WHERE name = $1', [name]);
+  const r = rows[0]!;
+  return {
+    status: r.status,
+    sweep: r.sweep_at?.toISOString() ?? null,
+    deadline: r.next_deadline?.toISOString() ?? null,
+  };
+}
+
+// gocron: frequency 600 s, grace max(60, 10 %) = 60 s, so a deadline 660 s after a check-in.
+async function gocron(name: string, s: number, form: 'gocron' | 'uuid' = 'gocron') {
+  at(s);
+  if (form === 'gocron') {
+    const res = await request(app).get(
+      `/?cronname=${name}&account=bound&email=o@x.io&frequency=600`,
+    );
+    assert.ok(res.status === 200 || res.status === 201, res.text);
+  } else {
+    const { rows } = await db.pool.query('SELECT uuid FROM checks WHERE name = $1', [name]);
+    const res = await request(app).get(`/ping/${rows[0].uuid}`);
+    assert.equal(res.status, 200, res.text);
+  }
+}
+
+describe('the sweep bound', () => {
+  test('check-ins keep it until it is less than halfway to the deadline, every form', async () => {
+    await gocron('busy', 0);
+    assert.deepEqual(await bounds('busy'), { status: 'up', sweep: iso(660), deadline: iso(660) });
+    await gocron('busy', 10);
+    assert.deepEqual(await bounds('busy'), { status: 'up', sweep: iso(660), deadline: iso(670) });
+    await gocron('busy', 330, 'uuid');
+    // 660 - 330 = 330 ≥ 990 - 660 = 330: still at the midpoint, kept.
+    assert.deepEqual(await bounds('busy'), { status: 'up', sweep: iso(660), deadline: iso(990) });
+    await gocron('busy', 331, 'uuid');
+    // Past the midpoint: the bound moves to the deadline.
+    assert.deepEqual(await bounds('busy'), { status: 'up', sweep: iso(991), deadline: iso(991) });
+  });
+
+  test('a check that stops is alerted at its deadline; at its bound it is only re-armed', async () => {
+    await gocron('stops', 0);
+    await gocron('stops', 100);
+    assert.deepEqual(await bounds('stops'), { status: 'up', sweep: iso(660), deadline: iso(760) });
+    assert.equal((await earliestDeadline(db.pool))?.toISOString(), iso(660));
+    // The bound passed, the deadline did not: nothing is claimed, the bound moves.
+    const early = await sweepOnce(back, new Date(t0 + 700_000));
+    assert.equal(early.down, 0);
+    assert.deepEqual(await bounds('stops'), { status: 'up', sweep: iso(760), deadline: iso(760) });
+    const due = await sweepOnce(back, new Date(t0 + 761_000));
+    assert.ok(due.down >= 1);
+    assert.deepEqual(await bounds('stops'), { status: 'down', sweep: null, deadline: null });
+  });
+
+  test('a writer that moves the deadline before the bound, or clears it, moves the bound too', async () => {
+    await gocron('edited', 0);
+    await gocron('edited', 10);
+    assert.deepEqual(await bounds('edited'), { status: 'up', sweep: iso(660), deadline: iso(670) });
+    await db.pool.query(`UPDATE checks SET next_deadline = $2 WHERE name = $1`, [
+      'edited',
+      iso(300),
+    ]);
+    assert.deepEqual(await bounds('edited'), { status: 'up', sweep: iso(300), deadline: iso(300) });
+    // Later than the bound: the bound stays (the sweep re-arms it when it passes).
+    await db.pool.query(`UPDATE checks SET next_deadline = $2 WHERE name = $1`, [
+      'edited',
+      iso(900),
+    ]);
+    assert.deepEqual(await bounds('edited'), { status: 'up', sweep: iso(300), deadline: iso(900) });
+    await db.pool.query(
+      `UPDATE checks SET next_deadline = NULL, status = 'paused' WHERE name = $1`,
+      ['edited'],
+    );
+    assert.deepEqual(await bounds('edited'), { status: 'paused', sweep: null, deadline: null });
+    const { rows } = await db.pool.query(
+      `INSERT INTO checks (account_id, name, period, grace, status, next_deadline)
+       SELECT account_id, 'inserted', 60, 60, 'up', $1 FROM checks WHERE name = 'edited'
+       RETURNING sweep_at`,
+      [iso(42)],
+    );
+    assert.equal(rows[0].sweep_at.toISOString(), iso(42));
+  });
+});
