@@ -123,6 +123,14 @@ async function wrk(
   };
 }
 
+/** Updates of checks rows so far, and how many of them were HOT (no new index entries). */
+async function checkUpdates(client: pg.Client): Promise<{ all: number; hot: number }> {
+  const { rows } = await client.query<{ all: string; hot: string }>(
+    `SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'checks'`,
+  );
+  return { all: Number(rows[0]!.all), hot: Number(rows[0]!.hot) };
+}
+
 function rssMb(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, 'utf8').then(
     (s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024,
@@ -244,6 +252,7 @@ async function main() {
           for (let round = 0; round < ROUNDS; round++) {
             const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
             if (args.statements) await topStatements(db.url, 0);
+            const updatesBefore = args.statements ? await checkUpdates(client) : undefined;
             const before = await count();
             const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
             const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, t.file);
@@ -256,8 +265,16 @@ async function main() {
             console.log(
               `${t.name.padEnd(22)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${(r.rps / ceiling.rps).toFixed(2).padEnd(7)}  ${per(frontMs)} + ${per(dbMs)}`,
             );
-            if (args.statements)
+            if (args.statements) {
+              // Statistics reach the shared counters within a second of a backend's commit.
+              await new Promise((r) => setTimeout(r, 1500));
+              const u = await checkUpdates(client);
+              const [all, hot] = [u.all - updatesBefore!.all, u.hot - updatesBefore!.hot];
+              console.log(
+                `    checks updated ${all} times, ${((100 * hot) / Math.max(1, all)).toFixed(0)} % in place (HOT)`,
+              );
               for (const line of await topStatements(db.url, 6)) console.log(`    ${line}`);
+            }
           }
         }
       }

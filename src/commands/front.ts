@@ -5,6 +5,7 @@ import type { Bound, Listening } from './listen.js';
 import type { Runtime } from './runtime.js';
 import { startPingSmtp } from '../front/smtp-ping.js';
 import type { FrontDeps } from '../front/deps.js';
+import { keepHeapSmall } from './heap.js';
 
 /**
  * Serves the front on the port bound before the database and the back were started, and the
@@ -15,6 +16,7 @@ export async function startFront(
   registry: Registry,
   bound: Bound,
 ): Promise<Listening> {
+  keepHeapSmall();
   const deps: FrontDeps = {
     pool: rt.pool,
     config: rt.config,
