@@ -12,7 +12,9 @@
 // Starts its own embedded PostgreSQL in a temporary directory and removes it afterwards.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startTrigger } from '../src/back/trigger-loop.js';
@@ -35,6 +37,9 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'accuracy,e2e,db' },
     // Print PostgreSQL's most expensive statements after each part (pg_stat_statements).
     profile: { type: 'boolean', default: false },
+    // A CPU profile of this process (the trigger loop) over each measured round alone, not
+    // the jobs' creation: <dir>/<part>-<round>.cpuprofile (Chrome DevTools, speedscope).
+    'cpu-profile': { type: 'string' },
   },
 });
 
@@ -210,12 +215,24 @@ async function throughput(pool: Pool, n: number, http: boolean): Promise<void> {
       [ids],
     );
     if (profiled) await topStatements(profiled);
+    const session = args['cpu-profile'] ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const before = await cpu(pool);
     const started = performance.now();
     const trigger = startTrigger(deps(pool, http ? real : instant));
     await waitFor(pool, ids, n * round);
     const seconds = (performance.now() - started) / 1000;
     const after = await cpu(pool);
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      const file = path.join(args['cpu-profile']!, `${http ? 'e2e' : 'db'}-${round}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+    }
     await trigger.stop();
     const { rows } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ticks WHERE job_id = ANY($1) AND state = 'pending'`,
