@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import request from 'supertest';
 import { sweepOnce } from '../../src/back/sweep.js';
 import { earliestDeadline } from '../../src/db/checks.js';
+import { createPool } from '../../src/db/pool.js';
 import { createApp } from '../../src/front/app.js';
 import { frontDeps } from '../helpers/app.js';
 import { backDeps } from '../helpers/back.js';
@@ -104,5 +105,47 @@ describe('the sweep bound', () => {
       [iso(42)],
     );
     assert.equal(rows[0].sweep_at.toISOString(), iso(42));
+  });
+
+  test('plain check-ins of every form update their check in place (HOT)', async () => {
+    // One connection: the check-ins' flushes and the statistics reads share a backend, so
+    // pg_stat_force_next_flush() puts its counts in pg_stat_user_tables at once.
+    const pool = createPool(db.url, 1, () => undefined);
+    const one = createApp(frontDeps(pool, { clock: () => clock }));
+    const updates = async () => {
+      await pool.query('SELECT pg_stat_force_next_flush()');
+      const { rows } = await pool.query<{ all: string; hot: string }>(
+        `SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'checks'`,
+      );
+      return { all: Number(rows[0]!.all), hot: Number(rows[0]!.hot) };
+    };
+    try {
+      at(0);
+      const gocron = '/?cronname=inplace&account=bound&email=o@x.io&frequency=600';
+      assert.equal((await request(one).get(gocron)).status, 201);
+      await db.pool.query(
+        `UPDATE accounts SET ping_key = 'inplace-key' WHERE name = 'bound';
+         UPDATE checks SET slug = 'inplace' WHERE name = 'inplace'`,
+      );
+      const { rows } = await db.pool.query(`SELECT uuid FROM checks WHERE name = 'inplace'`);
+      const before = await updates();
+      for (let i = 1; i <= 30; i++) {
+        at(i);
+        const path = [gocron, `/ping/${rows[0].uuid}`, '/ping/inplace-key/inplace'][i % 3]!;
+        const res = await request(one).get(path);
+        // gocron answers every check-in 201 (COMPAT-gocron), the ping routes 200.
+        assert.equal(res.status, path === gocron ? 201 : 200, `${path}: ${res.text}`);
+      }
+      const after = await updates();
+      assert.equal(after.all - before.all, 30);
+      assert.equal(after.hot - before.hot, 30, 'every check-in a HOT update');
+      assert.deepEqual(await bounds('inplace'), {
+        status: 'up',
+        sweep: iso(660),
+        deadline: iso(690),
+      });
+    } finally {
+      await pool.end();
+    }
   });
 });
