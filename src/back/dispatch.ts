@@ -85,7 +85,10 @@ export async function deliver(
   attempted?.();
   try {
     if (!error) {
-      await sentMarker(deps.pool).mark({ id: c.id, attempts: c.attempts, at: deps.clock() });
+      await sentMarker(deps.pool).mark(
+        { id: c.id, attempts: c.attempts, at: deps.clock() },
+        back.dispatchLeaseMs,
+      );
       const what = isDigest(c.payload)
         ? { digest: true }
         : { check: c.payload.check.name, event: c.payload.kind };

@@ -6,14 +6,20 @@
 // what the database holds. A back that dies before that commit leaves the notification to be
 // delivered again after its lease: at-least-once, and the stable id lets receivers drop the
 // duplicate (invariant 4). Each row keeps its claim's attempt as the fencing token.
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { finishSent, type Sent } from '../db/notifications.js';
 import type { Pool } from '../db/pool.js';
 
 /** Rows per UPDATE: bounds one statement's size when a flush falls far behind. */
 const MAX_BATCH = 1000;
 
+/** Pause between tries of a mark while the database is away. */
+const RETRY_MS = 500;
+
 interface Waiting {
   sent: Sent;
+  /** Until when (ms since the epoch) a mark is tried again while the database is away. */
+  until: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -24,10 +30,13 @@ export class SentMarker {
 
   constructor(private readonly pool: Pool) {}
 
-  /** Resolves once the row is marked sent (committed); rejects if its batch failed. */
-  mark(sent: Sent): Promise<void> {
+  /**
+   * Resolves once the row is marked sent (committed); rejects if its batch failed for a bad
+   * row, or the database stayed away until `retryForMs` from now.
+   */
+  mark(sent: Sent, retryForMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ sent, resolve, reject });
+      this.queue.push({ sent, until: Date.now() + retryForMs, resolve, reject });
       void this.pump();
     });
   }
@@ -37,6 +46,7 @@ export class SentMarker {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
+    let pause = 0;
     try {
       await finishSent(
         this.pool,
@@ -44,10 +54,22 @@ export class SentMarker {
       );
       for (const w of batch) w.resolve();
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      // The database went away between a delivery and its mark (a restart, a failover): the
+      // mark is tried again, not given up, so the alert is not delivered a second time when
+      // its lease runs out (pg-kill under load: 20 of 100 alerts came twice). A mark that
+      // comes after a new claim matches no row (the attempt is its fencing token).
+      const now = Date.now();
+      const again = isDatabaseUnavailable(err) ? batch.filter((w) => w.until > now) : [];
+      for (const w of batch) if (!again.includes(w)) w.reject(err);
+      this.queue.unshift(...again);
+      if (again.length) pause = RETRY_MS;
     } finally {
-      this.flushing = false;
-      void this.pump();
+      const resume = () => {
+        this.flushing = false;
+        void this.pump();
+      };
+      if (pause) setTimeout(resume, pause);
+      else resume();
     }
   }
 }

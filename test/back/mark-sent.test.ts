@@ -51,7 +51,9 @@ test('deliveries that end together are marked sent in one or two statements, not
   const { pool, updates } = counting(db.pool);
   const marker = new SentMarker(pool);
   // The first is flushed at once; the 39 that come during its flush share the next.
-  await Promise.all(claimed.map((c) => marker.mark({ id: c.id, attempts: c.attempts, at: t0 })));
+  await Promise.all(
+    claimed.map((c) => marker.mark({ id: c.id, attempts: c.attempts, at: t0 }, 60_000)),
+  );
   assert.equal(updates(), 2);
   const { rows } = await db.pool.query(
     `SELECT count(*)::int AS n FROM notifications WHERE state = 'sent' AND sent_at = $1`,
@@ -109,8 +111,9 @@ test('a failed flush fails its batch: the deliveries are retried after their lea
     query: () => Promise.reject(new Error('connection terminated')),
   });
   const marker = new SentMarker(broken);
+  // Given 300 ms to come back (tried again every 500 ms): the database never does.
   const results = await Promise.allSettled(
-    claimed.map((c) => marker.mark({ id: c.id, attempts: c.attempts, at: t0 })),
+    claimed.map((c) => marker.mark({ id: c.id, attempts: c.attempts, at: t0 }, 300)),
   );
   assert.deepEqual(
     results.map((r) => r.status),
@@ -118,4 +121,29 @@ test('a failed flush fails its batch: the deliveries are retried after their lea
   );
   const { rows } = await db.pool.query(`SELECT DISTINCT state FROM notifications`);
   assert.deepEqual(rows, [{ state: 'pending' }]);
+});
+
+test('a mark that meets a database outage is tried again: the alert is not delivered twice', async () => {
+  const t0 = new Date('2026-05-05T00:00:00Z');
+  await missed(3, t0);
+  const claimed = await claim(back, t0, 10);
+  // The first two tries meet a restarting server (as node-postgres reports a dropped
+  // connection); then it is back.
+  let failures = 2;
+  const restarting = Object.assign(Object.create(db.pool) as Pool, {
+    query: (...args: unknown[]) =>
+      failures-- > 0
+        ? Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }))
+        : (db.pool.query as (...a: unknown[]) => unknown)(...args),
+  });
+  const marker = new SentMarker(restarting);
+  await Promise.all(
+    claimed.map((c) => marker.mark({ id: c.id, attempts: c.attempts, at: t0 }, 60_000)),
+  );
+  assert.equal(failures, -1);
+  const { rows } = await db.pool.query(
+    `SELECT state, count(*)::int AS n, max(attempts) AS a FROM notifications GROUP BY state`,
+  );
+  // Sent, on the first attempt: no second claim, so no second delivery.
+  assert.deepEqual(rows, [{ state: 'sent', n: 3, a: 1 }]);
 });
