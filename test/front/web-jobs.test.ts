@@ -298,6 +298,9 @@ describe('jobs pages', { timeout: 30_000 }, () => {
     const page = await a.agent.get(`/dashboard/jobs/${done}`);
     assert.match(page.text, /<h1 class="check-title">[\s\S]*?badge st-paused">finished</);
     assert.match(page.text, /<dt>Next run<\/dt>\s*<dd>\s*<span class="muted">finished</);
+    // Nothing left to pause; it can still be edited, deleted or run again.
+    assert.doesNotMatch(page.text, /action-pause/);
+    assert.match(page.text, /action-delete/);
     await db.pool.query('DELETE FROM jobs WHERE uuid = $1', [done]);
   });
 

@@ -44,7 +44,10 @@ function actions(j: JobView, s: WebSession): Html {
     ${
       j.status === 'paused'
         ? postButton(s, `${base}/resume`, 'Resume', 'action-resume')
-        : postButton(s, `${base}/pause`, 'Pause', 'action-pause')
+        : // A one-off job that has run has nothing left to pause.
+          j.finished
+          ? ''
+          : postButton(s, `${base}/pause`, 'Pause', 'action-pause')
     }
     <a class="button" href="${base}/edit">Edit</a>
     ${postButton(s, `${base}/delete`, 'Delete', 'action-delete', 'Delete this job? Its future runs are cancelled.')}
