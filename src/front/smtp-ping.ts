@@ -45,7 +45,7 @@ async function record(
   raw: Buffer,
   s: SMTPServerSession,
 ): Promise<void> {
-  const mail = mailText(raw.toString('latin1'));
+  const mail = await mailText(raw);
   const from = s.envelope.mailFrom ? s.envelope.mailFrom.address : '';
   for (const rcpt of s.envelope.rcptTo) {
     const uuid = recipientUuid(rcpt.address, cfg.domain);
