@@ -1,14 +1,14 @@
 -- Issue 14: a check-in updates its check in place (a HOT update, no new index entries).
 --
 -- Every check-in moves next_deadline, and the sweep's index on it (checks_due) made every
--- such update write a new index entry, a new heap tuple off the page, and more vacuum work.
--- The sweep now reads sweep_at instead: a lower bound of next_deadline that a check-in
--- leaves alone while it is still at least halfway from the check-in to the new deadline
--- (sweep_at_after). A check pinged a thousand times a period moves it about twice a period;
--- a cron job pinged once a period moves it on each check-in, as before.
---
--- The sweep claims the checks whose sweep_at has passed; one whose deadline is in fact later
--- gets sweep_at = next_deadline and is not touched otherwise (claimDueChecks).
+-- such update write a new index entry in each of the table's indexes, a new heap tuple, and
+-- more vacuum work. The sweep now reads sweep_at instead: a lower bound of next_deadline
+-- that a check-in leaves alone while it is still ahead of the check-in and not after the new
+-- deadline (sweep_at_after). A cron job pinged once a period keeps its bound at the previous
+-- deadline; when that passes, the sweep finds the check not due and moves the bound to the
+-- deadline (claimDueChecks), one batched update per check and period, off the ping path.
+-- A job's start ping (deadline: now + grace) and its success (the next run + grace) keep it
+-- the same way.
 ALTER TABLE checks ADD COLUMN sweep_at timestamptz;
 UPDATE checks SET sweep_at = next_deadline WHERE next_deadline IS NOT NULL;
 
@@ -32,8 +32,8 @@ CREATE INDEX checks_sweep ON checks (sweep_at) WHERE sweep_at IS NOT NULL;
 DROP INDEX checks_due;
 
 -- The bound after a check-in at `at` sets the deadline to `deadline`: the kept bound while it
--- is not after the deadline and at or past the midpoint of the two, else the deadline itself.
--- A SQL function of one expression: the planner inlines it.
+-- is between the two, else the deadline itself (a bound already passed would only make the
+-- sweep look at once). A SQL function of one expression: the planner inlines it.
 CREATE FUNCTION sweep_at_after(kept timestamptz, deadline timestamptz, at timestamptz)
   RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN CASE WHEN kept <= deadline AND kept - at >= deadline - kept THEN kept ELSE deadline END;
+  RETURN CASE WHEN kept >= at AND kept <= deadline THEN kept ELSE deadline END;
