@@ -64,6 +64,21 @@ describe('the sweep bound', () => {
     assert.deepEqual(await bounds('busy'), { status: 'up', sweep: iso(1360), deadline: iso(1360) });
   });
 
+  test("a run's start and its end keep the bound too (the locked path, as a job's pings)", async () => {
+    await gocron('run', 0);
+    const { rows } = await db.pool.query(`SELECT uuid FROM checks WHERE name = 'run'`);
+    const rid = '6b0f3c43-6d2f-4f0e-9a39-3c3f0a4d1e01';
+    at(600);
+    assert.equal((await request(app).get(`/ping/${rows[0].uuid}/start?rid=${rid}`)).status, 200);
+    // Running: due back within the grace (60 s), which is where the bound already was.
+    assert.deepEqual(await bounds('run'), { status: 'up', sweep: iso(660), deadline: iso(660) });
+    at(610);
+    assert.equal((await request(app).get(`/ping/${rows[0].uuid}?rid=${rid}`)).status, 200);
+    assert.deepEqual(await bounds('run'), { status: 'up', sweep: iso(660), deadline: iso(1270) });
+    assert.equal((await sweepOnce(back, new Date(t0 + 661_000))).down, 0);
+    assert.deepEqual(await bounds('run'), { status: 'up', sweep: iso(1270), deadline: iso(1270) });
+  });
+
   test('a check that stops is alerted at its deadline; at its bound it is only re-armed', async () => {
     await gocron('stops', 0);
     await gocron('stops', 100);
