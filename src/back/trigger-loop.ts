@@ -15,31 +15,10 @@ const LOCKED_PAUSE_MS = 50;
 const MAX_CLAIM = 500;
 const MAX_RECORD = 1000;
 
-/**
- * Two lanes, each a loop with half the slots: while PostgreSQL works on one lane's round,
- * this process records and claims for the other. With one lane the two cores took turns
- * (node, then the database): 3,215-4,308 ticks/s database side against 4,011-4,925 with two
- * (bench-jobs --only db --throughput 10000, alternated). Two lanes behave as two back
- * instances do (SKIP LOCKED claims, checks locked in id order).
- */
-const LANES = 2;
-
 export function startTrigger(deps: TriggerDeps): Loop {
-  // JOBS_CONCURRENCY slots in all: 5 is 3 + 2, and 1 is one lane of 1.
-  const total = deps.config.jobsConcurrency;
-  const n = Math.min(LANES, total);
-  const lanes = Array.from({ length: n }, (_, i) =>
-    startLane(deps, Math.floor(total / n) + (i < total % n ? 1 : 0)),
-  );
-  return {
-    wake: () => lanes.forEach((l) => l.wake()),
-    stop: async () => void (await Promise.all(lanes.map((l) => l.stop()))),
-  };
-}
-
-function startLane(deps: TriggerDeps, capacity: number): Loop {
   // A slot is held from the claim until the attempt's end is recorded, so a back never
   // holds more unrecorded ticks than it runs at once (what a kill makes others re-attempt).
+  const capacity = deps.config.jobsConcurrency;
   let running = 0;
   const ended: Finished[] = [];
   const settled = new Set<Promise<unknown>>();
