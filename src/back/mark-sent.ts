@@ -59,8 +59,12 @@ export class SentMarker {
       // its lease runs out (pg-kill under load: 20 of 100 alerts came twice). A mark that
       // comes after a new claim matches no row (the attempt is its fencing token).
       const now = Date.now();
-      const again = isDatabaseUnavailable(err) ? batch.filter((w) => w.until > now) : [];
-      for (const w of batch) if (!again.includes(w)) w.reject(err);
+      const unavailable = isDatabaseUnavailable(err);
+      const again: Waiting[] = [];
+      for (const w of batch) {
+        if (unavailable && w.until > now) again.push(w);
+        else w.reject(err);
+      }
       this.queue.unshift(...again);
       if (again.length) pause = RETRY_MS;
     } finally {
