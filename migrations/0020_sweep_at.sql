@@ -14,9 +14,10 @@ UPDATE checks SET sweep_at = next_deadline WHERE next_deadline IS NOT NULL;
 
 -- The guarantee the sweep needs, kept by the database for every writer: a deadline is never
 -- before its bound (else that miss would be alerted late), and no deadline, no bound. A writer
--- that sets next_deadline alone (an edit, a pause, an import) gets sweep_at = next_deadline;
--- the check-in writers' kept bound passes the WHEN clause untouched, so the function is not
--- even called on the hot path.
+-- that sets next_deadline alone (a pause, a miss, a job's new check) gets the bound lowered or
+-- cleared with it; one that moves a deadline later may raise the bound itself (an edit, the
+-- sweep's own writes), else the sweep comes by once early. The check-in writers' kept bound
+-- passes the WHEN clause untouched, so the function is not even called on the hot path.
 CREATE FUNCTION checks_sweep_at_bound() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.sweep_at := NEW.next_deadline;

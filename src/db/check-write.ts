@@ -197,7 +197,7 @@ async function setIdle(
   now: Date,
 ): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = $2, next_deadline = NULL, sweep_at = NULL, started_at = NULL, run_id = NULL, updated_at = $3,
+    `UPDATE checks SET status = $2, next_deadline = NULL, started_at = NULL, run_id = NULL, updated_at = $3,
             down_unalerted = false, fail_streak = 0, ok_streak = 0, policy_due_at = NULL
       WHERE id = $1`,
     [id, status, now],

@@ -85,7 +85,7 @@ export async function claimDueChecks(db: Queryable, now: Date, limit: number): P
 /** Down, and out of the due index until the next check-in stores a new deadline. */
 export async function markDown(db: Queryable, ids: number[], now: Date): Promise<void> {
   await db.query(
-    `UPDATE checks SET status = 'down', next_deadline = NULL, sweep_at = NULL, updated_at = $2 WHERE id = ANY($1::bigint[])`,
+    `UPDATE checks SET status = 'down', next_deadline = NULL, updated_at = $2 WHERE id = ANY($1::bigint[])`,
     [ids, now],
   );
 }

@@ -46,8 +46,7 @@ async function addCheck(
   if (!check) throw new Error(`check name ${spec.name} is taken`);
   const { rows } = await client.query<{ id: number }>(
     // Expected from the first tick on: if no back runs it, the check goes down as any job would.
-    `UPDATE checks SET next_deadline = $2::timestamptz + grace * interval '1 second',
-                       sweep_at = $2::timestamptz + grace * interval '1 second'
+    `UPDATE checks SET next_deadline = $2::timestamptz + grace * interval '1 second'
       WHERE uuid = $1 RETURNING id`,
     [check.uuid, first],
   );
