@@ -65,9 +65,9 @@ async function flood(pathOf: (c: Check) => string, okStatus: number) {
           res.on('error', () => resolve(0));
         });
         req.on('error', () => resolve(0));
-        // Killed right after a request goes out, once a few thousand pings were ackedCount:
+        // Killed right after a request goes out, once a few thousand pings were answered:
         // requests are in flight at that moment. (Killed from a 20 ms poll instead, the
-        // front had at times ackedCount every request sent, and the run proved nothing.)
+        // front had at times answered every request sent, and the run proved nothing.)
         if (!stop && ackedCount >= 2000) {
           stop = true;
           process.kill(front.pid, 'SIGKILL');
