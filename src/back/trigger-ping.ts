@@ -30,16 +30,20 @@ export function jobPing(
   };
 }
 
-/** The end of a run: success or fail, with its status or error and the body excerpt. */
+/**
+ * The end of a run: success or fail, with its status or error and the body excerpt. The
+ * ends recorded together share `now`: their flips (a job's first runs) are one write.
+ */
 export function finishPing(
   deps: BackDeps,
   checkUuid: string,
   runId: string,
   state: FinalState,
   o: Outcome,
+  now: Date,
 ): UuidPing {
   const summary = o.status !== undefined ? `status ${o.status}` : (o.error ?? state);
   const body = `${state}: ${summary}${o.body ? `\n${o.body}` : ''}`;
   const kind = state === 'succeeded' ? 'success' : 'fail';
-  return jobPing(deps, checkUuid, kind, runId, deps.clock(), body);
+  return jobPing(deps, checkUuid, kind, runId, now, body);
 }

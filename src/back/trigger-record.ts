@@ -65,7 +65,7 @@ export async function recordIn(
     if (!written.has(c.tickId)) return results.set(f, undefined);
     results.set(f, e.state === 'pending' ? 'retry' : e.state);
     if (e.state === 'pending') return;
-    if (c.checkUuid) pings.push(finishPing(deps, c.checkUuid, c.runId, e.state, f.outcome));
+    if (c.checkUuid) pings.push(finishPing(deps, c.checkUuid, c.runId, e.state, f.outcome, now));
     if (c.job.overlap === 'queue') queued.add(c.job.id);
     if (e.state === 'dead' && c.job.scheduleKind === 'once') dead.push(deadOneOff(c, f, now));
   });

@@ -36,6 +36,13 @@ export interface StatusChange {
   overdue?: string;
   /** Checks depending on this one that are down too (their misses are folded into this alert). */
   dependents?: string[];
+  /** The check's grace, when the caller has it: spares a read per change (alerts quote it). */
+  grace?: number;
+  /**
+   * The check's failure streak after the change, when the caller keeps it (a check-in's
+   * counters, saved with its batch): an up change with 0 needs no UPDATE to end the streak.
+   */
+  failStreak?: number;
 }
 
 /** Marks the flips of checks in a maintenance window or snoozed (their down alert waits). */
@@ -75,6 +82,25 @@ function extras(c: StatusChange): Partial<AlertEvent> {
   };
 }
 
+/**
+ * The grace of each change's check that expects a ping, by check id: the one given with the
+ * change, else read (a job's first runs flip thousands of checks new -> up in a cycle: a read
+ * per flip was a round trip per flip).
+ */
+async function knownGraces(db: Queryable, changes: StatusChange[]): Promise<Map<number, number>> {
+  const graces = new Map<number, number>();
+  for (const c of changes)
+    if (c.expectedAt && c.grace !== undefined) graces.set(c.check.id, c.grace);
+  const unknown = changes.filter((c) => c.expectedAt && c.grace === undefined);
+  if (unknown.length === 0) return graces;
+  for (const [id, grace] of await gracesOf(
+    db,
+    unknown.map((c) => c.check.id),
+  ))
+    graces.set(id, grace);
+  return graces;
+}
+
 /** Writes one flip per change and its notifications; returns the events written. */
 export async function recordChanges(
   db: Queryable,
@@ -88,9 +114,7 @@ export async function recordChanges(
     db,
     changes.map((c) => ({ checkId: c.check.id, at, from: c.from, to: c.to, reason: c.reason })),
   );
-  // Flips are rare next to pings: one more read per batch of them costs nothing noticeable.
-  const expecting = changes.filter((c) => c.expectedAt).map((c) => c.check.id);
-  const graces = expecting.length ? await gracesOf(db, expecting) : new Map<number, number>();
+  const graces = await knownGraces(db, changes);
   const events: AlertEvent[] = changes.map((c) => ({
     kind: c.to,
     check: c.check,
@@ -112,7 +136,7 @@ export async function recordChanges(
     );
   await endFailStreaks(
     db,
-    changes.filter((c) => c.to === 'up').map((c) => c.check.id),
+    changes.filter((c) => c.to === 'up' && c.failStreak !== 0).map((c) => c.check.id),
   );
   return events;
 }
@@ -135,7 +159,7 @@ export async function recordPolicyAlert(
     const [held] = await holdSilenced(db, [change], at);
     if (held!.silent) return false;
   }
-  const graces = change.expectedAt ? await gracesOf(db, [change.check.id]) : new Map();
+  const graces = await knownGraces(db, [change]);
   const event: AlertEvent = {
     kind: change.to,
     check: change.check,
@@ -163,6 +187,7 @@ export async function recordRecovery(
   at: Date,
   nextDeadline: Date | null,
   globalSlack: boolean,
+  grace?: number,
 ): Promise<void> {
   const wasHeldBack = await clearSuppression(db, check.id);
   // A check whose down alert never went out (below its failure threshold, in maintenance,
@@ -180,6 +205,9 @@ export async function recordRecovery(
         expectedAt: nextDeadline,
         // Its miss was never alerted (its gateway was down): a lone "back online" would puzzle.
         silent: wasHeldBack || !owed,
+        grace,
+        // A check-in's success ended the streak in its own counters (applyPing).
+        failStreak: 0,
       },
     ],
     at,

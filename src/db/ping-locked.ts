@@ -5,7 +5,13 @@
 import { applyPing, type PingOutcome } from '../domain/ping.js';
 import { upsertsSettings } from './checkin.js';
 import { lockTargets, type LockedTarget } from './checks-ping.js';
-import { recordPingFlip, type PingRequest, type PingResult } from './ping.js';
+import {
+  isRecovery,
+  recordPingFlips,
+  type PingFlipRecord,
+  type PingRequest,
+  type PingResult,
+} from './ping.js';
 import { locate } from './ping-resolve.js';
 import { recordAlertOnly, saveChangedStreaks } from './policy-ping.js';
 import { writeCheckins, type CheckWrite, type PingRow } from './ping-write.js';
@@ -68,7 +74,7 @@ function pingRow(p: PingRequest, checkId: number, n: number, duration: number | 
 }
 
 /** A status change or an alert-policy alert (issue 16) a check-in brings. */
-type Change = { check: LockedTarget; p: PingRequest; out: PingOutcome };
+type Change = { check: LockedTarget; p: PingRequest; out: PingOutcome; grace: number };
 
 /** What a batch does, worked out in memory: applyPing for each check-in, in arrival order. */
 class Applied {
@@ -113,7 +119,7 @@ class Applied {
         : state.startedAt;
     const out = applyPing(state, { ...p, runStartedAt });
     if (p.kind === 'start' && p.rid) this.startsInBatch.set(key, p.now);
-    if (out.flip || out.alertOnly) this.changes.push({ check: c, p, out });
+    if (out.flip || out.alertOnly) this.changes.push({ check: c, p, out, grace: state.grace });
     const n = state.pingCount + 1;
     this.touched.set(c.id, {
       ...state,
@@ -149,18 +155,58 @@ class Applied {
   }
 }
 
+/** The flips and policy alerts of a batch, in arrival order (each check's in its order). */
+async function recordChangesInOrder(client: Client, changes: Change[]): Promise<void> {
+  // Flips of distinct checks at one instant share one write: a job trigger's cycle flips
+  // thousands of new checks up at once (one write each was 3 round trips per flip). A
+  // recovery (gateways), a policy alert and a check's second change in the batch wait for
+  // the group before them, so every check's changes keep their order.
+  let group: PingFlipRecord[] = [];
+  const ids = new Set<number>();
+  let groupOf: PingRequest | undefined;
+  const flush = async () => {
+    if (groupOf) await recordPingFlips(client, group, groupOf.now, groupOf.globalSlack);
+    group = [];
+    ids.clear();
+    groupOf = undefined;
+  };
+  for (const { check: c, p, out, grace } of changes) {
+    const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
+    const run = { exitStatus: p.exitStatus, output: p.body, duration: out.duration };
+    const joins =
+      out.flip !== undefined &&
+      !isRecovery(out.flip) &&
+      !out.alertOnly &&
+      groupOf?.now.getTime() === p.now.getTime() &&
+      groupOf.globalSlack === p.globalSlack &&
+      !ids.has(c.id);
+    if (!joins) await flush();
+    if (out.flip) {
+      group.push({ check: ref, flip: out.flip, nextDeadline: out.nextDeadline, grace, run });
+      ids.add(c.id);
+      groupOf = p;
+    }
+    if (out.alertOnly || (out.flip && isRecovery(out.flip))) await flush();
+    if (out.alertOnly) await recordAlertOnly(client, ref, out, p.now, p.globalSlack, run, grace);
+  }
+  await flush();
+}
+
 /** Records a batch of check-ins in the caller's transaction; the answer of each. */
 export async function recordPings(client: Client, batch: PingRequest[]): Promise<PingResult[]> {
   const { located, created } = await locateAll(client, batch);
-  const earlier = await runStarts(
-    client,
-    batch.flatMap((p, i) => {
-      const c = located[i];
-      return typeof c === 'object' && 'id' in c && p.rid && p.kind !== 'start' && p.kind !== 'log'
-        ? [{ checkId: c.id, rid: p.rid }]
-        : [];
-    }),
-  );
+  const earlier = new Map<string, Date>();
+  const lookups: { checkId: number; rid: string }[] = [];
+  batch.forEach((p, i) => {
+    const c = located[i];
+    if (typeof c !== 'object' || !('id' in c) || !p.rid || p.kind === 'start' || p.kind === 'log')
+      return;
+    // The check's open run is its latest start: that run's start time needs no lookup (a
+    // job's every finish, a rid check-in of a sequential crontab line).
+    if (c.runId === p.rid && c.startedAt) earlier.set(`${c.id} ${p.rid}`, c.startedAt);
+    else lookups.push({ checkId: c.id, rid: p.rid });
+  });
+  for (const [key, at] of await runStarts(client, lookups)) earlier.set(key, at);
   const applied = new Applied(created, earlier);
   batch.forEach((p, i) => applied.add(p, located[i]!));
   if (applied.touched.size) await writeCheckins(client, applied.checks(), applied.rows);
@@ -169,13 +215,6 @@ export async function recordPings(client: Client, batch: PingRequest[]): Promise
     client,
     [...applied.touched.values()].map((t) => [applied.locked.get(t.id)!, t]),
   );
-  // Status changes are rare: one at a time, in arrival order, in this same transaction.
-  for (const { check: c, p, out } of applied.changes) {
-    const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
-    const run = { exitStatus: p.exitStatus, output: p.body, duration: out.duration };
-    if (out.flip)
-      await recordPingFlip(client, ref, out.flip, p.now, out.nextDeadline, p.globalSlack, run);
-    await recordAlertOnly(client, ref, out, p.now, p.globalSlack, run);
-  }
+  await recordChangesInOrder(client, applied.changes);
   return applied.results;
 }

@@ -5,7 +5,7 @@
 import type { AlertEvent } from '../domain/alert.js';
 import type { Refusal } from '../domain/gocron-trust.js';
 import type { PingFlip, PingKind } from '../domain/ping.js';
-import { recordChanges, recordRecovery } from './alerts.js';
+import { recordChanges, recordRecovery, type StatusChange } from './alerts.js';
 import type { Queryable } from './pool.js';
 
 /** A gocron check-in's check: (account, cronname), with the settings it upserts. */
@@ -44,41 +44,53 @@ export interface PingRequest {
 export type PingResult =
   'ok' | 'created' | 'not found' | 'ambiguous' | 'limit' | 'name taken' | { refused: Refusal };
 
-/**
- * Writes a check-in's flip in the caller's transaction, for every ping form (uuid, slug,
- * batch, gocron): a recovery with its up alert (and the gateway's release), a failure with
- * its down alert, or a flip without alerts (new → up, paused → up: not news).
- */
-export async function recordPingFlip(
-  db: Queryable,
-  check: AlertEvent['check'],
-  flip: PingFlip,
-  at: Date,
-  nextDeadline: Date | null,
-  globalSlack: boolean,
+/** A check-in's flip, with what its alert quotes. */
+export interface PingFlipRecord {
+  check: AlertEvent['check'];
+  flip: PingFlip;
+  nextDeadline: Date | null;
+  /** The check's grace as the check-in left it (a gocron check-in may change it). */
+  grace: number;
   // The failure alert quotes the run: without these it said only "reported a failure".
-  run: { exitStatus: number | null; output: string | null; duration?: number | null } = {
-    exitStatus: null,
-    output: null,
-  },
+  run: { exitStatus: number | null; output: string | null; duration?: number | null };
+}
+
+/** A recovery from down: it alerts and settles its gateway (recordRecovery), one by one. */
+export function isRecovery(flip: PingFlip): boolean {
+  return flip.to === 'up' && flip.alert;
+}
+
+/**
+ * Writes check-ins' flips of one instant in the caller's transaction, for every ping form
+ * (uuid, slug, gocron, a job's runs), one check each: a recovery with its up alert (and the
+ * gateway's release), a failure with its down alert, or a flip without alerts (new → up,
+ * paused → up: not news). The flips other than recoveries share one write.
+ */
+export async function recordPingFlips(
+  db: Queryable,
+  flips: PingFlipRecord[],
+  at: Date,
+  globalSlack: boolean,
 ): Promise<void> {
-  if (flip.to === 'up' && flip.alert) {
-    await recordRecovery(db, check, at, nextDeadline, globalSlack);
-    return;
-  }
-  const change = {
-    check,
-    from: flip.from,
-    to: flip.to,
-    reason: flip.reason,
-    lastPingAt: at,
-    expectedAt: flip.to === 'up' ? nextDeadline : null,
-    silent: !flip.alert,
-  };
-  await recordChanges(
-    db,
-    [flip.to === 'down' ? { ...change, failure: flip.reason, ...run } : change],
-    at,
-    globalSlack,
-  );
+  for (const f of flips)
+    if (isRecovery(f.flip))
+      await recordRecovery(db, f.check, at, f.nextDeadline, globalSlack, f.grace);
+  const changes = flips
+    .filter((f) => !isRecovery(f.flip))
+    .map(({ check, flip, nextDeadline, grace, run }): StatusChange => {
+      const change: StatusChange = {
+        check,
+        from: flip.from,
+        to: flip.to,
+        reason: flip.reason,
+        lastPingAt: at,
+        expectedAt: flip.to === 'up' ? nextDeadline : null,
+        silent: !flip.alert,
+        grace,
+        // A success ended the streak in the check-in's own counters (applyPing), saved with it.
+        ...(flip.to === 'up' ? { failStreak: 0 } : {}),
+      };
+      return flip.to === 'down' ? { ...change, failure: flip.reason, ...run } : change;
+    });
+  await recordChanges(db, changes, at, globalSlack);
 }

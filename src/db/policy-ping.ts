@@ -30,6 +30,7 @@ export async function recordAlertOnly(
   at: Date,
   globalSlack: boolean,
   run: { exitStatus: number | null; output: string | null },
+  grace: number,
 ): Promise<void> {
   if (!out.alertOnly) return;
   const down = out.alertOnly === 'down';
@@ -42,6 +43,7 @@ export async function recordAlertOnly(
       reason: down ? 'failure threshold reached' : 'success threshold reached',
       lastPingAt: at,
       expectedAt: down ? null : out.nextDeadline,
+      grace,
       ...(down
         ? {
             failure: out.alertReason ?? 'failure reported',
