@@ -12,7 +12,7 @@
 // Starts its own embedded PostgreSQL in a temporary directory and removes it afterwards.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import os from 'node:os';
@@ -230,6 +230,7 @@ async function throughput(pool: Pool, n: number, http: boolean): Promise<void> {
     if (session) {
       const { profile } = await session.post('Profiler.stop');
       const file = path.join(args['cpu-profile']!, `${http ? 'e2e' : 'db'}-${round}.cpuprofile`);
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, JSON.stringify(profile));
       session.disconnect();
     }

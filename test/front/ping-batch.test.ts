@@ -147,3 +147,81 @@ test('every ping answered 200 during a concurrent burst is committed, numbered w
     server.close();
   }
 });
+
+test('flips of many checks at one instant share one write; each check keeps its order, grace and alerts', async () => {
+  const made = async (name: string, status: string, threshold = 1) =>
+    (
+      await db.pool.query(
+        `INSERT INTO checks (account_id, name, period, grace, status, email, failure_threshold)
+         VALUES ($1, $2, 3600, 300, $3, 'ops@example.com', $4) RETURNING uuid`,
+        [acc[0].id, name, status, threshold],
+      )
+    ).rows[0].uuid as string;
+  const [n1, n2, dwn, u1, thr] = [
+    await made('f-new-1', 'new'),
+    await made('f-new-2', 'new'),
+    await made('f-down', 'down'),
+    await made('f-up', 'up'),
+    await made('f-threshold', 'new', 2),
+  ];
+  // Counts the statements that insert flips.
+  await db.pool.query(`CREATE TABLE flip_writes (n int);
+    CREATE FUNCTION count_flip_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO flip_writes VALUES (1); RETURN NULL; END $$;
+    CREATE TRIGGER count_flip_writes AFTER INSERT ON flips
+      FOR EACH STATEMENT EXECUTE FUNCTION count_flip_writes()`);
+  try {
+    const results = await flushPings(db.pool, [
+      ping(n1, 0),
+      ping(n2, 0),
+      ping(dwn, 0),
+      ping(u1, 0, 'fail', { body: 'disk full' }),
+      ping(thr, 0),
+      ping(n1, 0, 'fail'),
+      ping(thr, 0, 'fail'),
+    ]);
+    assert.ok(results.every((r) => r.ok));
+    // Seven flips, four writes: [n1, n2], the recovery alone (it settles its gateway),
+    // [u1, thr, n1's second], then thr's second (a check's changes keep their order).
+    const writes = await db.pool.query(`SELECT count(*)::int AS n FROM flip_writes`);
+    assert.equal(writes.rows[0].n, 4);
+  } finally {
+    await db.pool.query(`DROP TRIGGER count_flip_writes ON flips;
+      DROP FUNCTION count_flip_writes(); DROP TABLE flip_writes`);
+  }
+  const flips = await db.pool.query(
+    `SELECT c.name, array_agg(f.from_status || '>' || f.to_status ORDER BY f.id) AS flips
+       FROM flips f JOIN checks c ON c.id = f.check_id WHERE c.name LIKE 'f-%' GROUP BY c.name ORDER BY c.name`,
+  );
+  assert.deepEqual(flips.rows, [
+    { name: 'f-down', flips: ['down>up'] },
+    { name: 'f-new-1', flips: ['new>up', 'up>down'] },
+    { name: 'f-new-2', flips: ['new>up'] },
+    { name: 'f-threshold', flips: ['new>up', 'up>down'] },
+    { name: 'f-up', flips: ['up>down'] },
+  ]);
+  const sent = await db.pool.query(
+    `SELECT c.name, n.payload FROM notifications n JOIN flips f ON f.id = n.flip_id
+       JOIN checks c ON c.id = f.check_id WHERE c.name LIKE 'f-%' ORDER BY c.name`,
+  );
+  // New -> up is not news, nor a failure below the threshold; the rest alert once each.
+  assert.deepEqual(
+    sent.rows.map((r) => [r.name, r.payload.kind]),
+    [
+      ['f-down', 'up'],
+      ['f-new-1', 'down'],
+      ['f-up', 'down'],
+    ],
+  );
+  const recovery = sent.rows[0].payload;
+  assert.equal(recovery.grace, 300);
+  assert.equal(recovery.expectedAt, new Date(T0 + 3900_000).toISOString());
+  assert.equal(sent.rows[2].payload.failure, 'failure reported');
+  assert.equal(sent.rows[2].payload.output, 'disk full');
+  // The threshold check's failure after its first success still counts (1 of 2): the up
+  // flip before it in the batch does not end the streak the batch saved.
+  const { rows } = await db.pool.query(`SELECT status, fail_streak FROM checks WHERE uuid = $1`, [
+    thr,
+  ]);
+  assert.deepEqual(rows[0], { status: 'down', fail_streak: 1 });
+});
