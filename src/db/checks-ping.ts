@@ -71,6 +71,10 @@ export async function lockTargets(
   db: Queryable,
   targets: Target[],
 ): Promise<Map<string, LockedTarget[]>> {
+  // uuid targets alone (a job trigger's runs, most fronts' locked check-ins): one probe of
+  // the uuid index per key, without the three-form lateral of TARGET_IDS.
+  const uuids = targets.flatMap((t) => ('uuid' in t ? [t.uuid] : []));
+  if (uuids.length === targets.length) return filed(await lockByUuid(db, uuids));
   const keys = targets.map((t) =>
     'uuid' in t
       ? { form: 'uuid', uuid: t.uuid }
@@ -89,6 +93,22 @@ export async function lockTargets(
           FOR NO KEY UPDATE OF c`,
     values: [JSON.stringify(keys)],
   });
+  return filed(rows);
+}
+
+async function lockByUuid(db: Queryable, uuids: string[]): Promise<LockedTarget[]> {
+  const { rows } = await db.query<LockedTarget>({
+    name: 'checkin-lock-uuids',
+    text: `SELECT ${LOCKED_TARGET} FROM checks c JOIN accounts a ON a.id = c.account_id
+        WHERE c.id = ANY(ARRAY(SELECT id FROM checks WHERE uuid = ANY($1::uuid[])))
+        ORDER BY c.id
+          FOR NO KEY UPDATE OF c`,
+    values: [uuids],
+  });
+  return rows;
+}
+
+function filed(rows: LockedTarget[]): Map<string, LockedTarget[]> {
   const found = new Map<string, LockedTarget[]>();
   for (const c of rows) addTarget(found, c);
   return found;
