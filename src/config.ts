@@ -43,6 +43,8 @@ export interface Config {
   outboundAllowPrivate: boolean;
   /** Job attempts in flight per back instance. */
   jobsConcurrency: number;
+  /** The back keeps this many newest runs (ticks) per job; older finished ones are deleted. */
+  jobRunsKeep: number;
   /** SHELL_CHANNELS=1: shell channels may be created and run, with this base environment. */
   shellChannels: { env: Record<string, string> } | undefined;
   /** Messages per minute to one chat destination before the rest are folded; 0 = no limit. */
@@ -163,6 +165,7 @@ export const settings = {
   OUTBOUND_ALLOW_PRIVATE:
     '1 lets job calls and webhooks reach loopback and private addresses (10/8, 192.168/16, …); metadata and link-local stay refused (default 0)',
   JOBS_CONCURRENCY: 'job attempts in flight per back instance, 1-10000 (default 256)',
+  JOB_RUNS_KEEP: 'newest runs kept per job, 1-100000 (default 1000)',
   SHELL_CHANNELS:
     '1 allows `shell` channels, which run a command on the back host for each alert (default 0)',
   NOTIFY_RATE_LIMIT:
@@ -334,6 +337,7 @@ export function loadConfig(
     gocronCreateAccounts: flag(env, 'GOCRON_CREATE_ACCOUNTS', true),
     outboundAllowPrivate: oneOf(env, 'OUTBOUND_ALLOW_PRIVATE', ['0', '1'], '0') === '1',
     jobsConcurrency: integer(env, 'JOBS_CONCURRENCY', 256, 1, 10_000),
+    jobRunsKeep: integer(env, 'JOB_RUNS_KEEP', 1000, 1, 100_000),
     shellChannels:
       oneOf(env, 'SHELL_CHANNELS', ['0', '1'], '0') === '1' ? shellBase(env) : undefined,
     notifyRateLimit: integer(env, 'NOTIFY_RATE_LIMIT', 6, 0, 10_000),

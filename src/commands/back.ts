@@ -58,7 +58,7 @@ export async function startBack(
   const dispatcher = startDispatcher(deps);
   const sweeper = startSweeper(deps, () => dispatcher.wake());
   // Keep the newest PING_KEEP pings per check; every ~10 minutes is plenty.
-  const pruner = startPeriodic(deps, 'ping pruning', 60_000, 600_000, () => pruneOnce(deps));
+  const pruner = startPeriodic(deps, 'pruning', 60_000, 600_000, () => pruneOnce(deps));
   const listener = listen(
     () => rt.database.url,
     NOTIFY_CHANNEL,

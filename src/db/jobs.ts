@@ -214,3 +214,8 @@ export function valuesOf(j: JobRow): JobValues {
     secret: j.secret,
   };
 }
+
+export async function maxJobId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ max: number | null }>('SELECT max(id) AS max FROM jobs');
+  return rows[0]?.max ?? 0;
+}
