@@ -7,7 +7,14 @@ import type { FinalState } from '../domain/job-retry.js';
 import { scheduleOf, windowOf, type JobRow } from '../db/jobs.js';
 import type { UuidPing } from '../db/ping-batch.js';
 import type { Client } from '../db/pool.js';
-import { lockDueTicks, writeClaim, type DueTick, type NewTick } from '../db/ticks.js';
+import {
+  ALL_JOBS,
+  lockDueTicks,
+  writeClaim,
+  type DueTick,
+  type Lane,
+  type NewTick,
+} from '../db/ticks.js';
 import type { BackDeps } from './deps.js';
 import type { JobMetrics } from './job-metrics.js';
 import { jobPing } from './trigger-ping.js';
@@ -105,15 +112,16 @@ export interface ClaimPart {
   count: () => void;
 }
 
-/** Claims up to `limit` due ticks in the caller's transaction. */
+/** Claims up to `limit` due ticks of `lane`'s jobs in the caller's transaction. */
 export async function claimIn(
   deps: BackDeps & { jobMetrics?: JobMetrics },
   client: Client,
   limit: number,
+  lane: Lane = ALL_JOBS,
 ): Promise<ClaimPart> {
   const none: ClaimPart = { taken: 0, attempts: [], pings: [], count: () => undefined };
   if (limit <= 0) return none;
-  const { now, ticks } = await lockDueTicks(client, limit);
+  const { now, ticks } = await lockDueTicks(client, limit, lane);
   if (!ticks.length) return none;
   const p = plan(ticks, now);
   const started = await writeClaim(client, {

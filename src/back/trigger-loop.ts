@@ -6,7 +6,7 @@
 // claims as many due ticks as there are free slots, while the other attempts run on.
 // Separate transactions for claims and records cost twice the commits and round trips, and
 // claiming each slot as it freed made claims of a few ticks each (201 claims for 3,000).
-import { earliestTickDue } from '../db/ticks.js';
+import { earliestTickDue, type Lane } from '../db/ticks.js';
 import { jittered, loop, until, type Loop } from './loops.js';
 import { attempt, cycle, type Finished, type TriggerDeps } from './trigger.js';
 
@@ -15,10 +15,32 @@ const LOCKED_PAUSE_MS = 50;
 const MAX_CLAIM = 500;
 const MAX_RECORD = 1000;
 
+/**
+ * Two lanes, each a loop with half the slots and half the jobs (job_id % 2): while
+ * PostgreSQL works on one lane's round, node records and claims for the other. With one lane
+ * the two cores took turns. A job belongs to one lane, so a lane that claims a job's tick has
+ * recorded every attempt of that job that ended before (overlap rules stay exact within an
+ * instance: two lanes sharing all jobs once skipped a tick as "still running" just after its
+ * run ended). Between back instances they behave as before (SKIP LOCKED claims).
+ */
+const LANES = 2;
+
 export function startTrigger(deps: TriggerDeps): Loop {
+  // JOBS_CONCURRENCY slots in all: 5 is 3 + 2, and 1 is one lane of 1 (over all jobs).
+  const total = deps.config.jobsConcurrency;
+  const count = Math.min(LANES, total);
+  const lanes = Array.from({ length: count }, (_, index) =>
+    startLane(deps, { index, count }, Math.floor(total / count) + (index < total % count ? 1 : 0)),
+  );
+  return {
+    wake: () => lanes.forEach((l) => l.wake()),
+    stop: async () => void (await Promise.all(lanes.map((l) => l.stop()))),
+  };
+}
+
+function startLane(deps: TriggerDeps, lane: Lane, capacity: number): Loop {
   // A slot is held from the claim until the attempt's end is recorded, so a back never
   // holds more unrecorded ticks than it runs at once (what a kill makes others re-attempt).
-  const capacity = deps.config.jobsConcurrency;
   let running = 0;
   const ended: Finished[] = [];
   const settled = new Set<Promise<unknown>>();
@@ -32,7 +54,7 @@ export function startTrigger(deps: TriggerDeps): Loop {
       if (!batch.length && want <= 0) return jittered(deps); // an attempt's end wakes us
       let r;
       try {
-        r = await cycle(deps, batch, want);
+        r = await cycle(deps, batch, want, lane);
       } catch (err) {
         // Those attempts stay running in the database: their leases expire and they are
         // attempted again (same Run-Id). Their slots are free here.
@@ -51,7 +73,7 @@ export function startTrigger(deps: TriggerDeps): Loop {
       }
       if (ended.length || (want > 0 && r.taken >= want)) return 0;
       if (want <= 0) return jittered(deps);
-      const next = await earliestTickDue(deps.pool);
+      const next = await earliestTickDue(deps.pool, lane);
       const sleep = until(deps, next);
       return next && sleep <= 0 && r.taken === 0 ? LOCKED_PAUSE_MS : sleep;
     },
@@ -59,7 +81,7 @@ export function startTrigger(deps: TriggerDeps): Loop {
     async () => {
       await Promise.all(settled);
       while (ended.length)
-        await cycle(deps, ended.splice(0, MAX_RECORD), 0).catch((err: unknown) =>
+        await cycle(deps, ended.splice(0, MAX_RECORD), 0, lane).catch((err: unknown) =>
           deps.logger.error({ err }, 'recording tick attempts failed'),
         );
     },

@@ -9,6 +9,7 @@ import { actionOf } from '../actions/registry.js';
 import type { Outcome } from '../domain/job-retry.js';
 import { recordUuidPings } from '../db/ping-batch.js';
 import { transaction } from '../db/pool.js';
+import { ALL_JOBS, type Lane } from '../db/ticks.js';
 import type { BackDeps } from './deps.js';
 import type { JobMetrics } from './job-metrics.js';
 import { claimIn, type Claimed } from './trigger-claim.js';
@@ -31,17 +32,19 @@ export interface Cycle {
 }
 
 /**
- * Records `ended` and claims up to `limit` due ticks, in one transaction. The records come
- * first: a run's finish ping precedes the start ping of the next run of its check.
+ * Records `ended` and claims up to `limit` due ticks of `lane`'s jobs, in one transaction.
+ * The records come first: a run's finish ping precedes the start ping of the next run of its
+ * check.
  */
 export async function cycle(
   deps: BackDeps & { jobMetrics?: JobMetrics },
   ended: Finished[],
   limit: number,
+  lane: Lane = ALL_JOBS,
 ): Promise<Cycle> {
   const { record, claim } = await transaction(deps.pool, async (client) => {
     const record = await recordIn(deps, client, ended);
-    const claim = await claimIn(deps, client, limit);
+    const claim = await claimIn(deps, client, limit, lane);
     const pings = [...record.pings, ...claim.pings];
     if (pings.length) await recordUuidPings(client, pings);
     return { record, claim };

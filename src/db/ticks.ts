@@ -32,17 +32,29 @@ export interface DueTick {
   busyUntil: Date | null;
 }
 
-/** Locks up to `limit` due ticks of active jobs, oldest first; also returns the database time. */
+/** A share of the jobs: a trigger lane takes the ticks of jobs with job_id % count = index. */
+export interface Lane {
+  index: number;
+  count: number;
+}
+
+export const ALL_JOBS: Lane = { index: 0, count: 1 };
+
+/**
+ * Locks up to `limit` due ticks of active jobs of `lane`, oldest first; also returns the
+ * database time.
+ */
 export async function lockDueTicks(
   client: Client,
   limit: number,
+  lane: Lane = ALL_JOBS,
 ): Promise<{ now: Date; ticks: DueTick[] }> {
   const { rows } = await client.query<
     Omit<DueTick, 'job'> & JobRow & { tickId: number; dbNow: Date }
   >({
     // Named: prepared once per connection (parsed and planned once, not on every claim).
     name: 'ticks-lock-due',
-    // claim_due_ticks (migration 0013) locks them; each is then read by its primary key
+    // claim_due_ticks (migrations 0013, 0021) locks them; each is then read by its primary key
     // (OFFSET 0 keeps every part a per-row probe, whatever the statistics).
     text: `SELECT t.id AS "tickId", t.scheduled_for AS "scheduledFor", t.state, t.attempts,
             t.run_id AS "runId", t.first_started_at AS "firstStartedAt", t.manual, c.uuid AS "checkUuid",
@@ -50,12 +62,12 @@ export async function lockDueTicks(
               WHERE r.job_id = t.job_id AND r.state = 'running' AND r.lease_until > now()
                 AND r.id <> t.id) AS "busyUntil",
             now() AS "dbNow", j.*
-       FROM claim_due_ticks($1) AS due(id),
+       FROM claim_due_ticks($1, $2, $3) AS due(id),
             LATERAL (SELECT * FROM ticks t WHERE t.id = due.id OFFSET 0) t,
             LATERAL (SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = t.job_id OFFSET 0) j
             LEFT JOIN LATERAL (SELECT c.uuid FROM checks c WHERE c.id = j."checkId" OFFSET 0) c ON true
       ORDER BY t.due_at`,
-    values: [limit],
+    values: [limit, lane.index, lane.count],
   });
   const now = rows[0]?.dbNow ?? (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now;
   return {
@@ -208,10 +220,17 @@ export async function releaseQueued(db: Queryable, jobIds: number[]): Promise<vo
   );
 }
 
-/** The earliest moment a tick of an active job is due (or its lease ends); next_tick_due
- * (migration 0013) walks the due index in order whatever the statistics say. */
-export async function earliestTickDue(db: Queryable): Promise<Date | undefined> {
-  const { rows } = await db.query<{ due: Date | null }>('SELECT next_tick_due() AS due');
+/** The earliest moment a tick of an active job of `lane` is due (or its lease ends);
+ * next_tick_due (migrations 0013, 0021) walks the due index in order whatever the statistics
+ * say. */
+export async function earliestTickDue(
+  db: Queryable,
+  lane: Lane = ALL_JOBS,
+): Promise<Date | undefined> {
+  const { rows } = await db.query<{ due: Date | null }>('SELECT next_tick_due($1, $2) AS due', [
+    lane.index,
+    lane.count,
+  ]);
   return rows[0]?.due ?? undefined;
 }
 
