@@ -13,15 +13,24 @@ const RANGE = 1000;
  * number of pings and runs deleted.
  */
 export async function pruneOnce(deps: BackDeps): Promise<number> {
-  const max = await maxCheckId(deps.pool);
-  let deleted = 0;
-  for (let from = 1; from <= max; from += RANGE) {
-    deleted += await prunePings(deps.pool, from, from + RANGE - 1, deps.config.pings.keep);
-  }
-  const maxJob = await maxJobId(deps.pool);
-  for (let from = 1; from <= maxJob; from += RANGE)
-    deleted += await pruneTicks(deps.pool, from, from + RANGE - 1, deps.config.jobRunsKeep);
+  const { pool, config } = deps;
+  let deleted = await inRanges(await maxCheckId(pool), (from, to) =>
+    prunePings(pool, from, to, config.pings.keep),
+  );
+  deleted += await inRanges(await maxJobId(pool), (from, to) =>
+    pruneTicks(pool, from, to, config.jobRunsKeep),
+  );
   // Expired dashboard sessions: they no longer sign anyone in, only take space.
   await pruneSessions(deps.pool, deps.clock());
+  return deleted;
+}
+
+/** Runs `prune` over ids 1..max in ranges of RANGE; the rows deleted in all. */
+async function inRanges(
+  max: number,
+  prune: (from: number, to: number) => Promise<number>,
+): Promise<number> {
+  let deleted = 0;
+  for (let from = 1; from <= max; from += RANGE) deleted += await prune(from, from + RANGE - 1);
   return deleted;
 }

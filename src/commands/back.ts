@@ -57,7 +57,8 @@ export async function startBack(
   const weekly = scheduleWeeklyReport(deps, instance);
   const dispatcher = startDispatcher(deps);
   const sweeper = startSweeper(deps, () => dispatcher.wake());
-  // Keep the newest PING_KEEP pings per check; every ~10 minutes is plenty.
+  // Keep the newest PING_KEEP pings per check and JOB_RUNS_KEEP runs per job; every ~10
+  // minutes is plenty.
   const pruner = startPeriodic(deps, 'pruning', 60_000, 600_000, () => pruneOnce(deps));
   const listener = listen(
     () => rt.database.url,
