@@ -187,7 +187,7 @@ export async function recordRecovery(
   at: Date,
   nextDeadline: Date | null,
   globalSlack: boolean,
-  grace?: number,
+  grace: number,
 ): Promise<void> {
   const wasHeldBack = await clearSuppression(db, check.id);
   // A check whose down alert never went out (below its failure threshold, in maintenance,

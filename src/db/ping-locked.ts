@@ -3,6 +3,7 @@
 // rare status changes with their flips and alerts, all in the caller's transaction. The
 // fast statement (ping-fast.ts) takes the plain successes; everything else comes here.
 import { applyPing, type PingCheck, type PingOutcome } from '../domain/ping.js';
+import { recordRecovery } from './alerts.js';
 import { upsertsSettings } from './checkin.js';
 import { lockTargets, type LockedTarget } from './checks-ping.js';
 import {
@@ -192,8 +193,8 @@ class Applied {
 async function recordChangesInOrder(client: Client, changes: Change[]): Promise<void> {
   // Flips of distinct checks at one instant share one write: a job trigger's cycle flips
   // thousands of new checks up at once (one write each was 3 round trips per flip). A
-  // recovery (gateways), a policy alert and a check's second change in the batch wait for
-  // the group before them, so every check's changes keep their order.
+  // recovery (it settles its gateway), a policy alert and a check's second change in the
+  // batch come after the group before them, alone, so every check's changes keep their order.
   let group: PingFlipRecord[] = [];
   const ids = new Set<number>();
   let groupOf: PingRequest | undefined;
@@ -206,21 +207,24 @@ async function recordChangesInOrder(client: Client, changes: Change[]): Promise<
   for (const { check: c, p, out, grace } of changes) {
     const ref = { id: c.id, uuid: c.uuid, name: c.name, account: c.account };
     const run = { exitStatus: p.exitStatus, output: p.body, duration: out.duration };
+    const recovery = out.flip !== undefined && isRecovery(out.flip);
     const joins =
-      out.flip !== undefined &&
-      !isRecovery(out.flip) &&
+      !recovery &&
       !out.alertOnly &&
       groupOf?.now.getTime() === p.now.getTime() &&
       groupOf.globalSlack === p.globalSlack &&
       !ids.has(c.id);
     if (!joins) await flush();
-    if (out.flip) {
+    if (recovery) await recordRecovery(client, ref, p.now, out.nextDeadline, p.globalSlack, grace);
+    else if (out.flip) {
       group.push({ check: ref, flip: out.flip, nextDeadline: out.nextDeadline, grace, run });
       ids.add(c.id);
       groupOf = p;
     }
-    if (out.alertOnly || (out.flip && isRecovery(out.flip))) await flush();
-    if (out.alertOnly) await recordAlertOnly(client, ref, out, p.now, p.globalSlack, run, grace);
+    if (out.alertOnly) {
+      await flush();
+      await recordAlertOnly(client, ref, out, p.now, p.globalSlack, run, grace);
+    }
   }
   await flush();
 }

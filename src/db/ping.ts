@@ -5,7 +5,7 @@
 import type { AlertEvent } from '../domain/alert.js';
 import type { Refusal } from '../domain/gocron-trust.js';
 import type { PingFlip, PingKind } from '../domain/ping.js';
-import { recordChanges, recordRecovery, type StatusChange } from './alerts.js';
+import { recordChanges, type StatusChange } from './alerts.js';
 import type { Queryable } from './pool.js';
 
 /** A gocron check-in's check: (account, cronname), with the settings it upserts. */
@@ -55,16 +55,16 @@ export interface PingFlipRecord {
   run: { exitStatus: number | null; output: string | null; duration?: number | null };
 }
 
-/** A recovery from down: it alerts and settles its gateway (recordRecovery), one by one. */
+/** A recovery from down: it alerts and settles its gateway (recordRecovery), on its own. */
 export function isRecovery(flip: PingFlip): boolean {
   return flip.to === 'up' && flip.alert;
 }
 
 /**
  * Writes check-ins' flips of one instant in the caller's transaction, for every ping form
- * (uuid, slug, gocron, a job's runs), one check each: a recovery with its up alert (and the
- * gateway's release), a failure with its down alert, or a flip without alerts (new → up,
- * paused → up: not news). The flips other than recoveries share one write.
+ * (uuid, slug, gocron, a job's runs), one check each, in one write: a failure with its down
+ * alert, or a flip without alerts (new → up, paused → up: not news). A recovery is not one
+ * of them: recordRecovery writes it with its up alert and its gateway's release.
  */
 export async function recordPingFlips(
   db: Queryable,
@@ -72,25 +72,20 @@ export async function recordPingFlips(
   at: Date,
   globalSlack: boolean,
 ): Promise<void> {
-  for (const f of flips)
-    if (isRecovery(f.flip))
-      await recordRecovery(db, f.check, at, f.nextDeadline, globalSlack, f.grace);
-  const changes = flips
-    .filter((f) => !isRecovery(f.flip))
-    .map(({ check, flip, nextDeadline, grace, run }): StatusChange => {
-      const change: StatusChange = {
-        check,
-        from: flip.from,
-        to: flip.to,
-        reason: flip.reason,
-        lastPingAt: at,
-        expectedAt: flip.to === 'up' ? nextDeadline : null,
-        silent: !flip.alert,
-        grace,
-        // A success ended the streak in the check-in's own counters (applyPing), saved with it.
-        ...(flip.to === 'up' ? { failStreak: 0 } : {}),
-      };
-      return flip.to === 'down' ? { ...change, failure: flip.reason, ...run } : change;
-    });
+  const changes = flips.map(({ check, flip, nextDeadline, grace, run }): StatusChange => {
+    const change: StatusChange = {
+      check,
+      from: flip.from,
+      to: flip.to,
+      reason: flip.reason,
+      lastPingAt: at,
+      expectedAt: flip.to === 'up' ? nextDeadline : null,
+      silent: !flip.alert,
+      grace,
+      // A success ended the streak in the check-in's own counters (applyPing), saved with it.
+      ...(flip.to === 'up' ? { failStreak: 0 } : {}),
+    };
+    return flip.to === 'down' ? { ...change, failure: flip.reason, ...run } : change;
+  });
   await recordChanges(db, changes, at, globalSlack);
 }
