@@ -11,8 +11,6 @@
 //   at once, no HTTP).
 // Starts its own embedded PostgreSQL in a temporary directory and removes it afterwards.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -41,8 +39,6 @@ const { values: args } = parseArgs({
     // A CPU profile of this process (the trigger loop) over each measured round alone, not
     // the jobs' creation: <dir>/<part>-<round>.cpuprofile (Chrome DevTools, speedscope).
     'cpu-profile': { type: 'string' },
-    // The receiver in this process (as before 2026-12-06), not in a process of its own.
-    'receiver-in-process': { type: 'boolean', default: false },
   },
 });
 
@@ -83,13 +79,11 @@ process.on('disconnect', () => process.exit(0));
 `;
 
 /**
- * The job calls' receiver: in a process of its own, as a service a job calls runs apart from
- * the back (in the bench's process its work was charged to the trigger: half of the node
- * CPU per tick end to end, and the 256 first calls' lateness); in this process with
- * --receiver-in-process, as before.
+ * The job calls' receiver, in a process of its own, as a service a job calls runs apart from
+ * the back. In the bench's process (before a93447b) its work was charged to the trigger:
+ * 20-40 % of the node CPU per tick end to end, and part of the first calls' lateness.
  */
 async function receiver(): Promise<Receiver> {
-  if (args['receiver-in-process']) return inProcessReceiver();
   const child = spawn(process.execPath, ['-e', RECEIVER], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -108,34 +102,6 @@ async function receiver(): Promise<Receiver> {
       }),
     close: () => child.kill(),
   };
-}
-
-function inProcessReceiver(): Promise<Receiver> {
-  const arrivals = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const at = Date.now();
-    req.resume();
-    req.on('end', () => {
-      arrivals.set(
-        String(req.headers['cronwatch-run-id']),
-        at - Date.parse(String(req.headers['cronwatch-scheduled-for'])),
-      );
-      res.end('ok');
-    });
-  });
-  server.keepAliveTimeout = 10_000;
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-        arrivals: async () => arrivals,
-        close: () => {
-          server.closeAllConnections();
-          server.close();
-        },
-      }),
-    ),
-  );
 }
 
 function deps(pool: Pool, outbound: OutboundClient): TriggerDeps {
@@ -330,7 +296,7 @@ async function main() {
   if (args.profile) profiled = db.url;
   try {
     console.log(
-      `command:  npx tsx scripts/bench-jobs.ts --accuracy ${args.accuracy} --throughput ${args.throughput} --only ${args.only}${args.profile ? ' --profile' : ''}${args['receiver-in-process'] ? ' --receiver-in-process' : ''}`,
+      `command:  npx tsx scripts/bench-jobs.ts --accuracy ${args.accuracy} --throughput ${args.throughput} --only ${args.only}${args.profile ? ' --profile' : ''}`,
     );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, embedded PostgreSQL, JOBS_CONCURRENCY 256`,
