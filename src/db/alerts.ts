@@ -93,11 +93,11 @@ async function knownGraces(db: Queryable, changes: StatusChange[]): Promise<Map<
     if (c.expectedAt && c.grace !== undefined) graces.set(c.check.id, c.grace);
   const unknown = changes.filter((c) => c.expectedAt && c.grace === undefined);
   if (unknown.length === 0) return graces;
-  for (const [id, grace] of await gracesOf(
+  const read = await gracesOf(
     db,
     unknown.map((c) => c.check.id),
-  ))
-    graces.set(id, grace);
+  );
+  for (const [id, grace] of read) graces.set(id, grace);
   return graces;
 }
 
