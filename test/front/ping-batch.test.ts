@@ -124,6 +124,42 @@ test('group commit: a lone item flushes at once; items that queue during a flush
   assert.deepEqual(batches, [[1], [2, 3, 4], [5, 6]]);
 });
 
+test('the next flush goes to the database before the previous flush is answered, on the same connection', async () => {
+  const a = await newCheck('next-flush-a');
+  const b = await newCheck('next-flush-b');
+  // What happened, in order: each statement sent on a checked-out connection, each answer.
+  const events: string[] = [];
+  const spied = new WeakSet<object>();
+  let acquired = 0;
+  const onAcquire = (client: { query: (...args: unknown[]) => unknown }) => {
+    acquired++;
+    if (spied.has(client)) return;
+    spied.add(client);
+    const query = client.query.bind(client);
+    client.query = (...args: unknown[]) => {
+      events.push('statement');
+      return query(...args);
+    };
+  };
+  db.pool.on('acquire', onAcquire);
+  try {
+    const gc = new GroupCommit((items: UuidPing[]) => flushPings(db.pool, items), 1000);
+    const first = gc.submit(ping(a, 0)).then((r) => events.push(`answer a ${r}`));
+    // Queued while the first flush is in flight: the second flush.
+    const second = gc.submit(ping(b, 0)).then((r) => events.push(`answer b ${r}`));
+    await Promise.all([first, second]);
+    // Before: the second flush waited for pool.connect(), which resolves on nextTick, after
+    // every answer of the first: ['statement', 'answer a ok', 'statement', 'answer b ok'].
+    assert.deepEqual(events, ['statement', 'statement', 'answer a ok', 'answer b ok']);
+    assert.equal(acquired, 1);
+    // The kept connection goes back to the pool once no flush follows.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(db.pool.idleCount, db.pool.totalCount);
+  } finally {
+    db.pool.off('acquire', onAcquire);
+  }
+});
+
 test('every ping answered 200 during a concurrent burst is committed, numbered without gaps', async () => {
   const uuids = await Promise.all([1, 2, 3, 4].map((i) => newCheck(`burst-${i}`)));
   const app = createApp(frontDeps(db.pool));
