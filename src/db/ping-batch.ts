@@ -42,6 +42,9 @@ function takeHeld(pool: Pool): Client | undefined {
 
 /** Keeps `client` for the next flush; back to the pool when none came in this turn. */
 function hold(pool: Pool, client: Client): void {
+  // One is enough: flushes that ran side by side (callers other than the group commit) must
+  // not leave a second connection checked out for good.
+  if (held.has(pool)) return client.release();
   held.set(pool, client);
   setImmediate(() => {
     if (held.get(pool) === client) takeHeld(pool)!.release();

@@ -153,7 +153,16 @@ test('the next flush goes to the database before the previous flush is answered,
     assert.deepEqual(events, ['statement', 'statement', 'answer a ok', 'answer b ok']);
     assert.equal(acquired, 1);
     // The kept connection goes back to the pool once no flush follows.
-    await new Promise((r) => setImmediate(r));
+    const turn = () => new Promise((r) => setImmediate(r));
+    await turn();
+    assert.equal(db.pool.idleCount, db.pool.totalCount);
+    // Flushes side by side (callers other than one group commit) keep one connection at most:
+    // two that end in the same turn (empty ones, on connections set up by the first pair)
+    // left one checked out for good.
+    await Promise.all([flushPings(db.pool, [ping(a, 1)]), flushPings(db.pool, [ping(b, 1)])]);
+    await turn();
+    await Promise.all([flushPings(db.pool, []), flushPings(db.pool, [])]);
+    await turn();
     assert.equal(db.pool.idleCount, db.pool.totalCount);
   } finally {
     db.pool.off('acquire', onAcquire);
