@@ -42,9 +42,11 @@ function takeHeld(pool: Pool): Client | undefined {
 
 /** Keeps `client` for the next flush; back to the pool when none came in this turn. */
 function hold(pool: Pool, client: Client): void {
-  // One is enough: flushes that ran side by side (callers other than the group commit) must
-  // not leave a second connection checked out for good.
-  if (held.has(pool)) return client.release();
+  // Someone waits for a connection (a small DATABASE_POOL_MAX): it goes first, as when every
+  // flush gave its connection back; held, a flood of check-ins kept the only connection from
+  // the API for as long as it lasted. And one is enough: flushes that ran side by side
+  // (callers other than the group commit) must not leave a second one checked out for good.
+  if (pool.waitingCount > 0 || held.has(pool)) return client.release();
   held.set(pool, client);
   setImmediate(() => {
     if (held.get(pool) === client) takeHeld(pool)!.release();

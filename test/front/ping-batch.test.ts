@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { flushPings, type UuidPing } from '../../src/db/ping-batch.js';
 import { createApp } from '../../src/front/app.js';
 import { GroupCommit } from '../../src/front/group-commit.js';
+import { createPool } from '../../src/db/pool.js';
 import { frontDeps } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { pingRequest } from '../helpers/ping.js';
@@ -166,6 +167,32 @@ test('the next flush goes to the database before the previous flush is answered,
     assert.equal(db.pool.idleCount, db.pool.totalCount);
   } finally {
     db.pool.off('acquire', onAcquire);
+  }
+});
+
+test('a flood of check-ins does not keep the only connection from the rest of the front', async () => {
+  const uuid = await newCheck('flood-one-connection');
+  // DATABASE_POOL_MAX=1: the flushes and an API read share one connection.
+  const pool = createPool(db.url, 1, () => undefined);
+  const gc = new GroupCommit((items: UuidPing[]) => flushPings(pool, items), 1000);
+  let flooding = true;
+  const answers: Promise<unknown>[] = [];
+  const flood = (async () => {
+    // A check-in every turn: one is always queued when a flush ends, as under load.
+    for (let s = 0; flooding; s++) {
+      answers.push(gc.submit(ping(uuid, s)));
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  try {
+    const read = pool.query('SELECT 1 AS one').then((r) => r.rows[0].one as number);
+    const late = new Promise<string>((r) => setTimeout(() => r('still waiting after 3 s'), 3000));
+    assert.equal(await Promise.race([read, late]), 1);
+  } finally {
+    flooding = false;
+    await flood;
+    await Promise.all(answers);
+    await pool.end();
   }
 });
 
