@@ -2,7 +2,7 @@
 // a template database migrated once, then every test file under node:test. Each file clones
 // the template (CREATE DATABASE … TEMPLATE …, milliseconds) so files never share rows.
 // Usage: npm test [-- file.test.ts …]
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +30,19 @@ function withDatabase(url: string, database: string): string {
 // Cleanup must run however the run ends: Ctrl-C, a kill, or `npm test | head` closing the
 // pipe (an unhandled EPIPE would crash the runner and leave the PostgreSQL server running).
 let cleanup: (() => Promise<void>) | undefined;
+// The test files' processes: a group of their own, stopped with the run. A kill of this
+// process alone (a CI timeout, `kill <pid>`) used to stop the server and leave `node --test`
+// running file after file against it.
+let tests: ChildProcess | undefined;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
+    if (tests?.pid !== undefined && tests.exitCode === null) {
+      try {
+        process.kill(-tests.pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
     void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 }
@@ -69,6 +80,7 @@ async function main(): Promise<number> {
         {
           cwd: root,
           stdio: 'inherit',
+          detached: true,
           env: {
             ...process.env,
             CRONWATCH_TEST_ADMIN_URL: adminUrl,
@@ -76,6 +88,7 @@ async function main(): Promise<number> {
           },
         },
       );
+      tests = child;
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
     });
     process.stdout.write(`test run took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
