@@ -2,7 +2,7 @@
 // as the provider documents it (method, path, auth header, exact body), permanent errors
 // (a bad token) with the provider's own message, and each kind created and tested by the API.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -263,8 +263,9 @@ describe('each request is the one the provider documents', () => {
     });
   });
 
-  test('shell: the command runs with the alert in its environment and nothing else', async () => {
+  test('shell: the command runs with the alert in its environment and nothing else', async (t) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cronwatch-shell-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const out = path.join(dir, 'env');
     await transports.shell.send(delivery('shell', { command: `env > ${out}` }), 5000);
     const env = Object.fromEntries(
