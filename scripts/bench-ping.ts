@@ -1,12 +1,13 @@
-// Durable pings per second through the real front, against the ceiling of a bare node:http
-// server measured in the same run.
+// Durable pings per second through the real front, against two ceilings measured in the
+// same run: a bare node:http server, and the same server answering after a durable empty
+// commit per flush (bench-limit-server.ts: the limit of any durable check-in here).
 //
 //   npx tsx scripts/bench-ping.ts [--seconds 5] [--connections 16,64,256] [--checks 10000]
 //   npm run bench:ping
 //
 // Needs wrk (Debian: apt-get install wrk). Starts its own embedded PostgreSQL in a temporary
-// directory, N checks, one `cronwatch front` (from source, LOG_LEVEL=warn) and a bare
-// node:http "OK" server, all on 127.0.0.1, and stops them afterwards. Every run is checked
+// directory, N checks, one `cronwatch front` (from source, LOG_LEVEL=warn) and the two
+// ceiling servers, all on 127.0.0.1, and stops them afterwards. Every run is checked
 // for durability: the pings rows written must equal the 2xx answers wrk counted.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -30,9 +31,11 @@ const { values: args } = parseArgs({
     modes: { type: 'string', default: 'keep,close' },
     // Only the 10,000-checks target, not the one hot check.
     'spread-only': { type: 'boolean', default: false },
+    // Only the one-hot-check target.
+    'hot-only': { type: 'boolean', default: false },
     // Ping forms: /ping/<uuid>, /ping/<ping key>/<slug>, the gocron check-in (issue 14).
     forms: { type: 'string', default: 'uuid' },
-    // Pairs of (bare node:http, front) runs per target, alternated: A/B/A/B with 2.
+    // Runs of (bare node:http, durable limit, front) per target, alternated: A/L/B/A/L/B with 2.
     rounds: { type: 'string', default: '1' },
     // Seconds of every target against the front before anything is measured: the first
     // target measured otherwise paid for V8's warm-up alone (uuid ran ~30 % slower first).
@@ -171,7 +174,7 @@ async function main() {
         `local uuids = {}\nfor line in io.lines("${uuidsFile}") do uuids[#uuids + 1] = line end\n` +
           `request = function() local i = math.random(#uuids) return wrk.format("GET", ${pingPath(form, 'uuids[i]', 'i')}) end\n`,
       );
-      scripts.push({ name: `${form} ${CHECKS} checks`, form, file: spread });
+      if (!args['hot-only']) scripts.push({ name: `${form} ${CHECKS} checks`, form, file: spread });
       if (args['spread-only']) continue;
       const hot = path.join(tmp, `${form}-hot.lua`);
       await writeFile(
@@ -217,8 +220,18 @@ async function main() {
       { stdio: 'ignore' },
     );
     children.push(bare);
+    // The same answer after a durable empty commit per flush: what any durable check-in can
+    // reach here. The front's distance to it is what the front and its SQL cost.
+    const limitPort = await freePort();
+    const limit = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench-limit-server.ts', String(limitPort), db.url],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    children.push(limit);
     await waitFor(`http://127.0.0.1:${frontPort}/healthcheck`);
     await waitFor(`http://127.0.0.1:${barePort}/`);
+    await waitFor(`http://127.0.0.1:${limitPort}/`);
 
     const count = async () =>
       Number((await client.query('SELECT count(*) AS n FROM pings')).rows[0].n);
@@ -232,7 +245,7 @@ async function main() {
       if (Number(args.warmup) > 0)
         await wrk(`http://127.0.0.1:${frontPort}`, 64, false, t.file, Number(args.warmup));
     console.log(
-      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')} --forms ${FORMS.join(',')} --rounds ${ROUNDS} --warmup ${args.warmup}${args['spread-only'] ? ' --spread-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
+      `command:  npx tsx scripts/bench-ping.ts --seconds ${SECONDS} --connections ${CONNECTIONS.join(',')} --checks ${CHECKS} --modes ${MODES.join(',')} --forms ${FORMS.join(',')} --rounds ${ROUNDS} --warmup ${args.warmup}${args['spread-only'] ? ' --spread-only' : ''}${args['hot-only'] ? ' --hot-only' : ''}${args.set!.map((kv) => ` --set ${kv}`).join('')}${args.sql!.map((q) => ` --sql '${q}'`).join('')}`,
     );
     console.log(
       `machine:  ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}; wrk -t2, front, PostgreSQL on the same box; load average before: ${os
@@ -242,15 +255,19 @@ async function main() {
     );
     console.log('');
     console.log(
-      'target                  conns  conn   pings/s   p50       p99       2xx      errors  durable  bare/s    of bare  µs/ping front + PostgreSQL',
+      'target                  conns  conn   pings/s   p50       p99       2xx      errors  durable  bare/s    of bare  limit/s   of limit  µs/ping front + PostgreSQL',
     );
     for (const close of [false, true].filter((c) => MODES.includes(c ? 'close' : 'keep'))) {
       for (const c of CONNECTIONS) {
         for (const t of scripts) {
-          // A/B/A/B: the bare ceiling right before each run of the front, so a change in the
-          // machine's load (other work on the box) hits both sides of the ratio alike.
+          // A/B/A/B: the ceilings right before each run of the front, so a change in the
+          // machine's load (other work on the box) hits both sides of the ratios alike.
           for (let round = 0; round < ROUNDS; round++) {
             const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
+            const limitCpu = await cpuMs(limit.pid);
+            const durableCeiling = await wrk(`http://127.0.0.1:${limitPort}`, c, close, plain);
+            // What answering after a group commit costs a node process by itself.
+            const limitUs = (1000 * ((await cpuMs(limit.pid)) - limitCpu)) / durableCeiling.ok;
             if (args.statements) await topStatements(db.url, 0);
             const updatesBefore = args.statements ? await checkUpdates(client) : undefined;
             const before = await count();
@@ -263,7 +280,7 @@ async function main() {
             const durable = written >= r.ok ? 'yes' : `NO (${written} rows)`;
             const per = (ms: number) => ((1000 * ms) / Math.max(1, written)).toFixed(0);
             console.log(
-              `${t.name.padEnd(22)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${(r.rps / ceiling.rps).toFixed(2).padEnd(7)}  ${per(frontMs)} + ${per(dbMs)}`,
+              `${t.name.padEnd(22)}  ${String(c).padStart(5)}  ${(close ? 'close' : 'keep').padEnd(5)}  ${r.rps.toFixed(0).padStart(7)}   ${r.p50.padEnd(8)}  ${r.p99.padEnd(8)}  ${String(r.ok).padStart(7)}  ${String(r.errors).padStart(6)}  ${durable.padEnd(7)}  ${ceiling.rps.toFixed(0).padStart(7)}   ${(r.rps / ceiling.rps).toFixed(2).padEnd(7)}  ${durableCeiling.rps.toFixed(0).padStart(7)}   ${(r.rps / durableCeiling.rps).toFixed(2).padEnd(8)}  ${per(frontMs)} + ${per(dbMs)} (limit ${limitUs.toFixed(0)} + …)`,
             );
             if (args.statements) {
               // Statistics reach the shared counters within a second of a backend's commit.
