@@ -108,3 +108,25 @@ test('unknown targets, an ambiguous slug and a key-mode gocron check-in are left
   ]);
   assert.deepEqual([...done], [5]);
 });
+
+test('a flush of uuid pings alone (its own statement) writes the known ones, in order', async () => {
+  const a = await check();
+  const b = await check(`status = 'down', next_deadline = NULL`);
+  const unknown = '00000000-0000-4000-8000-000000000001';
+  const done = await recordPlainSuccesses(db.pool, [
+    ping({ uuid: a.uuid }),
+    ping({ uuid: unknown }),
+    ping({ uuid: b.uuid }),
+    ping({ uuid: a.uuid }),
+  ]);
+  // The unknown uuid and the down check are the locked path's.
+  assert.deepEqual([...done].sort(), [0, 3]);
+  const { rows } = await db.pool.query(
+    `SELECT check_id::int AS id, array_agg(n ORDER BY n)::int[] AS ns FROM pings
+      WHERE check_id = ANY($1) GROUP BY check_id`,
+    [[a.id, b.id]],
+  );
+  assert.deepEqual(rows, [{ id: a.id, ns: [6, 7] }]);
+  // Alone, the unknown one is answered by nobody here either.
+  assert.deepEqual([...(await recordPlainSuccesses(db.pool, [ping({ uuid: unknown })]))], []);
+});
