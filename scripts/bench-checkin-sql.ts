@@ -18,7 +18,7 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
 import type { PingRequest } from '../src/db/ping.js';
 import { encodeBatch, FAST_STATEMENTS } from '../src/db/ping-fast.js';
-import { openBenchDatabase } from './bench-db.js';
+import { benchChecks, openBenchDatabase } from './bench-db.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,14 +57,13 @@ async function side(name: string, url: string, which: string, sql: string[]): Pr
   for (const q of sql) await client.query(q);
   await client.query('SET plan_cache_mode = force_generic_plan');
   await client.query('SET synchronous_commit = off');
-  const { rows } = await client.query<{ uuid: string }>(
-    `WITH a AS (INSERT INTO accounts (name, ping_key) VALUES ('bench', 'benchkey') RETURNING id)
-     INSERT INTO checks (account_id, name, slug, period, grace, status, email, gocron_origin)
-     SELECT a.id, 'check-' || i, 'check-' || i, 3600, 360, 'up', 'ops@example.com', true
-       FROM a, generate_series(1, $1) i ORDER BY i RETURNING uuid`,
-    [CHECKS],
-  );
-  return { name, client, text: await statement(which), uuids: rows.map((r) => r.uuid), ms: [] };
+  return {
+    name,
+    client,
+    text: await statement(which),
+    uuids: await benchChecks(client, CHECKS),
+    ms: [],
+  };
 }
 
 function ping(uuid: string): PingRequest {

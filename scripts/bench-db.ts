@@ -3,6 +3,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import { openEmbedded } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
@@ -41,6 +42,22 @@ export async function topStatements(url: string, n = 12): Promise<string[]> {
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * The benchmarks' checks: account `bench` (ping key `benchkey`) with `n` up checks named and
+ * slugged check-1 … check-n. Made as a gocron check-in makes them (email, gocron_origin), so
+ * a gocron check-in upserts the same values and every form does the same work. Their uuids.
+ */
+export async function benchChecks(client: pg.ClientBase, n: number): Promise<string[]> {
+  const { rows } = await client.query<{ uuid: string }>(
+    `WITH a AS (INSERT INTO accounts (name, ping_key) VALUES ('bench', 'benchkey') RETURNING id)
+     INSERT INTO checks (account_id, name, slug, period, grace, status, email, gocron_origin)
+     SELECT a.id, 'check-' || i, 'check-' || i, 3600, 360, 'up', 'ops@example.com', true
+       FROM a, generate_series(1, $1) i ORDER BY i RETURNING uuid`,
+    [n],
+  );
+  return rows.map((r) => r.uuid);
 }
 
 export interface BenchDatabase {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { settings } from '../src/config.js';
-import { openBenchDatabase, topStatements } from './bench-db.js';
+import { benchChecks, openBenchDatabase, topStatements } from './bench-db.js';
 import { cpuMs, pgCpu, pgCpuBetween } from './bench-back.js';
 
 const run = promisify(execFile);
@@ -155,17 +155,9 @@ async function main() {
     // The database is stopped in `finally`: its goodbye must not hide the error that got there.
     client.on('error', () => undefined);
     await client.connect();
-    const { rows } = await client.query<{ uuid: string }>(
-      // Made as a gocron check-in makes them (email, gocron_origin, the grace of 3600 s), so
-      // a gocron check-in upserts the same values and the three forms do the same work.
-      `WITH a AS (INSERT INTO accounts (name, ping_key) VALUES ('bench', 'benchkey') RETURNING id)
-       INSERT INTO checks (account_id, name, slug, period, grace, status, email, gocron_origin)
-       SELECT a.id, 'check-' || i, 'check-' || i, 3600, 360, 'up', 'ops@example.com', true
-         FROM a, generate_series(1, $1) i ORDER BY i RETURNING uuid`,
-      [CHECKS],
-    );
+    const uuids = await benchChecks(client, CHECKS);
     const uuidsFile = path.join(tmp, 'uuids.txt');
-    await writeFile(uuidsFile, rows.map((r) => r.uuid).join('\n') + '\n');
+    await writeFile(uuidsFile, uuids.join('\n') + '\n');
     const scripts: { name: string; form: Form; file: string }[] = [];
     for (const form of FORMS) {
       const spread = path.join(tmp, `${form}-spread.lua`);
@@ -179,7 +171,7 @@ async function main() {
       const hot = path.join(tmp, `${form}-hot.lua`);
       await writeFile(
         hot,
-        `request = function() return wrk.format("GET", ${pingPath(form, `"${rows[0]!.uuid}"`, '1')}) end\n`,
+        `request = function() return wrk.format("GET", ${pingPath(form, `"${uuids[0]!}"`, '1')}) end\n`,
       );
       scripts.push({ name: `${form} one hot check`, form, file: hot });
     }
