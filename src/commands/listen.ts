@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { InFlight } from './in-flight.js';
 
 /** Node's default: the request line and headers together. */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -106,12 +107,15 @@ export async function bind(
   // response and held the stop until shutdownTimeoutMs. While closing, responses not yet
   // sent say `Connection: close`, and connections are closed as their responses finish.
   let closing = false;
-  const answering = new Set<http.ServerResponse>();
+  const answering = new InFlight<http.ServerResponse>();
   server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    answering.add(res);
+    const slot = answering.add(res);
     if (closing) res.setHeader('Connection', 'close');
-    res.once('finish', () => closing && server.closeIdleConnections());
-    res.once('close', () => answering.delete(res));
+    res.once('close', () => {
+      answering.remove(slot);
+      // Its keep-alive connection is idle now.
+      if (closing) server.closeIdleConnections();
+    });
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (handler) return handler(req, res);
