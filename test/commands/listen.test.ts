@@ -34,65 +34,58 @@ function get(
   });
 }
 
-test('an answer in flight when the stop begins says Connection: close, and the stop ends with it', async () => {
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
+/**
+ * Serves `answer`, sends one GET on a keep-alive connection, and begins the stop once the
+ * handler has run; `stopBegun` lets the answer end after that. The answer, and how long the
+ * stop took.
+ */
+async function stopMidAnswer(
+  answer: (res: http.ServerResponse, stopBegun: Promise<void>) => void,
+): Promise<{ res: Awaited<ReturnType<typeof get>>; stopMs: number }> {
+  let begin!: () => void;
+  const stopBegun = new Promise<void>((r) => (begin = r));
   let arrived!: () => void;
   const inHandler = new Promise<void>((r) => (arrived = r));
   const server = await listen(
     (_req, res) => {
+      answer(res, stopBegun);
       arrived();
-      void held.then(() => res.end('late'));
     },
     config,
     logger,
   );
   const agent = new http.Agent({ keepAlive: true });
   try {
-    const answer = get(server.port, agent);
+    const pending = get(server.port, agent);
     await inHandler;
     const started = performance.now();
     const stopped = server.close();
-    release();
-    const res = await answer;
-    assert.deepEqual(res, { status: 200, connection: 'close', body: 'late' });
+    begin();
+    const res = await pending;
     await stopped;
-    assert.ok(performance.now() - started < 5000, 'the stop waited for the keep-alive client');
+    return { res, stopMs: performance.now() - started };
   } finally {
     agent.destroy();
   }
+}
+
+test('an answer in flight when the stop begins says Connection: close, and the stop ends with it', async () => {
+  const { res, stopMs } = await stopMidAnswer((res, stopBegun) => {
+    void stopBegun.then(() => res.end('late'));
+  });
+  assert.deepEqual(res, { status: 200, connection: 'close', body: 'late' });
+  assert.ok(stopMs < 5000, 'the stop waited for the keep-alive client');
 });
 
 test('an answer whose head went out before the stop: its connection closes when it ends', async () => {
-  let finish!: () => void;
-  const ending = new Promise<void>((r) => (finish = r));
-  let headSent!: () => void;
-  const streaming = new Promise<void>((r) => (headSent = r));
-  const server = await listen(
-    (_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('first ');
-      headSent();
-      void ending.then(() => res.end('last'));
-    },
-    config,
-    logger,
-  );
-  const agent = new http.Agent({ keepAlive: true });
-  try {
-    const answer = get(server.port, agent);
-    await streaming;
-    const started = performance.now();
-    const stopped = server.close();
-    finish();
-    const res = await answer;
-    // Its head said keep-alive: the connection stays open after it until the stop closes it.
-    assert.deepEqual(res, { status: 200, connection: 'keep-alive', body: 'first last' });
-    await stopped;
-    assert.ok(performance.now() - started < 5000, 'the stop waited for the keep-alive client');
-  } finally {
-    agent.destroy();
-  }
+  const { res, stopMs } = await stopMidAnswer((res, stopBegun) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('first ');
+    void stopBegun.then(() => res.end('last'));
+  });
+  // Its head said keep-alive: the connection stays open after it until the stop closes it.
+  assert.deepEqual(res, { status: 200, connection: 'keep-alive', body: 'first last' });
+  assert.ok(stopMs < 5000, 'the stop waited for the keep-alive client');
 });
 
 test('idle keep-alive connections do not hold the stop', async () => {
