@@ -50,7 +50,7 @@ function record(p: PingRequest, ord: number) {
 const ANY_FORM = `SELECT * FROM (${TARGET_IDS}) t WHERE t.matches = 1 AND t.open`;
 
 // A flush of uuid pings alone (the form most healthchecks clients send): one probe of the
-// uuid index per record without the other forms' branches, 5-7 % of the statement's time
+// uuid index per record without the other forms' branches, 3-7.5 % of the statement's time
 // (scripts/bench-checkin-sql.ts). LIMIT keeps the planner from turning the probes into a
 // hash join over every check, as it does with a plain join (2.5-4.7 ms a flush, not 0.5-1.7).
 const UUID_ONLY = `SELECT k.*, t.id, t.gocron_origin FROM k, LATERAL (
