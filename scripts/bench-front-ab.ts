@@ -9,12 +9,13 @@
 // and spread over all, 64 keep-alive connections. Per run: pings/s, p99, front CPU per ping.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { cpuMs } from './bench-back.js';
 import { benchChecks, openBenchDatabase } from './bench-db.js';
+import { pingScripts, wrk } from './bench-wrk.js';
 
 const run = promisify(execFile);
 const { values: args } = parseArgs({
@@ -53,11 +54,6 @@ async function startFront(name: string, dir: string, url: string, tmp: string): 
   return { name, port, child, gcLog, runs: { hot: [], spread: [] } };
 }
 
-async function wrk(port: number, script: string, seconds: string): Promise<string> {
-  const argv = ['-t2', '-c64', `-d${seconds}s`, '--latency', '-s', script];
-  return (await run('wrk', [...argv, `http://127.0.0.1:${port}/`])).stdout;
-}
-
 /** Mean pause and bytes promoted of the last `n` scavenges in a --trace-gc-nvp log. */
 async function scavenges(log: string, n = 40): Promise<string> {
   const lines = (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes('gc=s '));
@@ -75,37 +71,22 @@ async function main() {
     await client.connect();
     const uuids = await benchChecks(client, 10000);
     await client.end();
-    const uuidsFile = path.join(db.dir, 'uuids.txt');
-    await writeFile(uuidsFile, uuids.join('\n') + '\n');
-    const scripts = {
-      hot: path.join(db.dir, 'hot.lua'),
-      spread: path.join(db.dir, 'spread.lua'),
-    };
-    await writeFile(
-      scripts.hot,
-      `request = function() return wrk.format("GET", "/ping/${uuids[0]}") end\n`,
-    );
-    await writeFile(
-      scripts.spread,
-      `local u = {}\nfor l in io.lines("${uuidsFile}") do u[#u + 1] = l end\n` +
-        `request = function() return wrk.format("GET", "/ping/" .. u[math.random(#u)]) end\n`,
-    );
+    const scripts = await pingScripts(db.dir, uuids, 'uuid');
     fronts.push(await startFront('A', args.a!, db.url, db.dir));
     fronts.push(await startFront('B', args.b!, db.url, db.dir));
     await new Promise((r) => setTimeout(r, 5000));
-    for (const f of fronts) for (const s of Object.values(scripts)) await wrk(f.port, s, '2');
+    const url = (f: Front) => `http://127.0.0.1:${f.port}/`;
+    for (const f of fronts)
+      for (const s of Object.values(scripts)) await wrk(url(f), 64, false, s, 2);
     for (let round = 0; round < ROUNDS; round++)
       for (const [target, script] of Object.entries(scripts))
         // A/B, then B/A: neither side always runs on the caches the other warmed.
         for (const f of round % 2 ? [...fronts].reverse() : fronts) {
           const before = await cpuMs(f.child.pid);
-          const out = await wrk(f.port, script, args.seconds!);
+          const r = await wrk(url(f), 64, false, script, Number(args.seconds));
           const used = (await cpuMs(f.child.pid)) - before;
-          const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-          const n = Number(/(\d+) requests in/.exec(out)?.[1]);
-          const p99 = /^\s+99%\s+(\S+)/m.exec(out)?.[1];
           f.runs[target]!.push(
-            `${rps.toFixed(0)}/s p99 ${p99} ${((1000 * used) / n).toFixed(0)} µs`,
+            `${r.rps.toFixed(0)}/s p99 ${r.p99} ${((1000 * used) / r.ok).toFixed(0)} µs`,
           );
         }
     console.log(

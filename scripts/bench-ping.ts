@@ -19,6 +19,7 @@ import pg from 'pg';
 import { settings } from '../src/config.js';
 import { benchChecks, openBenchDatabase, topStatements } from './bench-db.js';
 import { cpuMs, pgCpu, pgCpuBetween } from './bench-back.js';
+import { pingScripts, wrk, type Form } from './bench-wrk.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -62,22 +63,6 @@ const CONNECTIONS = args.connections!.split(',').map(Number);
 const CHECKS = Number(args.checks);
 const FORMS = args.forms!.split(',') as Form[];
 const ROUNDS = Number(args.rounds);
-type Form = 'uuid' | 'slug' | 'gocron';
-
-/** The request line of one ping of `form` to check number `i` (a Lua expression). */
-function pingPath(form: Form, uuidOf: string, i: string): string {
-  if (form === 'uuid') return `"/ping/" .. ${uuidOf}`;
-  if (form === 'slug') return `"/ping/benchkey/check-" .. ${i}`;
-  return `"/?cronname=check-" .. ${i} .. "&account=bench&email=ops%40example.com&frequency=3600"`;
-}
-
-interface Result {
-  rps: number;
-  p50: string;
-  p99: string;
-  ok: number;
-  errors: number;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -100,30 +85,6 @@ async function waitFor(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not come up`);
-}
-
-async function wrk(
-  url: string,
-  connections: number,
-  close: boolean,
-  script: string,
-  seconds = SECONDS,
-): Promise<Result> {
-  const argv = ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script];
-  if (close) argv.push('-H', 'Connection: close');
-  const { stdout } = await run('wrk', [...argv, url], { maxBuffer: 1 << 20 });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
-  const total = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return {
-    rps,
-    p50: /^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? '?',
-    p99: /^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? '?',
-    ok: total - non2xx,
-    errors: non2xx + socketErrors,
-  };
 }
 
 /** Updates of checks rows so far, and how many of them were HOT (no new index entries). */
@@ -156,24 +117,11 @@ async function main() {
     client.on('error', () => undefined);
     await client.connect();
     const uuids = await benchChecks(client, CHECKS);
-    const uuidsFile = path.join(tmp, 'uuids.txt');
-    await writeFile(uuidsFile, uuids.join('\n') + '\n');
     const scripts: { name: string; form: Form; file: string }[] = [];
     for (const form of FORMS) {
-      const spread = path.join(tmp, `${form}-spread.lua`);
-      await writeFile(
-        spread,
-        `local uuids = {}\nfor line in io.lines("${uuidsFile}") do uuids[#uuids + 1] = line end\n` +
-          `request = function() local i = math.random(#uuids) return wrk.format("GET", ${pingPath(form, 'uuids[i]', 'i')}) end\n`,
-      );
+      const { spread, hot } = await pingScripts(tmp, uuids, form);
       if (!args['hot-only']) scripts.push({ name: `${form} ${CHECKS} checks`, form, file: spread });
-      if (args['spread-only']) continue;
-      const hot = path.join(tmp, `${form}-hot.lua`);
-      await writeFile(
-        hot,
-        `request = function() return wrk.format("GET", ${pingPath(form, `"${uuids[0]!}"`, '1')}) end\n`,
-      );
-      scripts.push({ name: `${form} one hot check`, form, file: hot });
+      if (!args['spread-only']) scripts.push({ name: `${form} one hot check`, form, file: hot });
     }
     const plain = path.join(tmp, 'plain.lua');
     await writeFile(plain, `request = function() return wrk.format("GET", "/") end\n`);
@@ -255,16 +203,22 @@ async function main() {
           // A/B/A/B: the ceilings right before each run of the front, so a change in the
           // machine's load (other work on the box) hits both sides of the ratios alike.
           for (let round = 0; round < ROUNDS; round++) {
-            const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain);
+            const ceiling = await wrk(`http://127.0.0.1:${barePort}`, c, close, plain, SECONDS);
             const limitCpu = await cpuMs(limit.pid);
-            const durableCeiling = await wrk(`http://127.0.0.1:${limitPort}`, c, close, plain);
+            const durableCeiling = await wrk(
+              `http://127.0.0.1:${limitPort}`,
+              c,
+              close,
+              plain,
+              SECONDS,
+            );
             // What answering after a group commit costs a node process by itself.
             const limitUs = (1000 * ((await cpuMs(limit.pid)) - limitCpu)) / durableCeiling.ok;
             if (args.statements) await topStatements(db.url, 0);
             const updatesBefore = args.statements ? await checkUpdates(client) : undefined;
             const before = await count();
             const [frontCpu, dbCpu] = [await cpuMs(front.pid), await pgCpu(client)];
-            const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, t.file);
+            const r = await wrk(`http://127.0.0.1:${frontPort}`, c, close, t.file, SECONDS);
             const frontMs = (await cpuMs(front.pid)) - frontCpu;
             const dbMs = pgCpuBetween(dbCpu, await pgCpu(client));
             const written = (await count()) - before;
